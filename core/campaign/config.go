@@ -1,0 +1,167 @@
+package campaign
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Config is a decoded campaign file. Zero values mean "not set" or
+// "unlimited" where a field's comment says so; everything else carries its
+// default.
+type Config struct {
+	Filename string // the path the file was loaded from, as given
+	Dir      string // absolute directory of that file, for relative paths
+
+	Campaign  Campaign
+	Models    map[string]*Model // by label; never nil
+	Roles     Roles
+	Database  Database
+	Cognition Cognition
+	Sandbox   Sandbox
+	Executors []*Executor // in file order
+}
+
+// Campaign is the campaign block.
+type Campaign struct {
+	Name    string // the block label; safe to use as a directory name
+	Task    string // task plugin name
+	Workers int    // concurrent steps; default 1
+	Seed    int64  // base random seed; default 1
+	Budget  Budget
+
+	TaskRange hcl.Range // the task value, for "unknown task" diagnostics
+	DeclRange hcl.Range
+}
+
+// Budget holds the campaign's stop conditions. A zero field is unlimited.
+type Budget struct {
+	Steps  int
+	Wall   time.Duration
+	Tokens int64
+	USD    float64
+	// Target stops the campaign once the primary score reaches it; nil when
+	// unset (0 is a valid target).
+	Target *float64
+}
+
+// Model is one model block. Its String and GoString never show APIKey.
+type Model struct {
+	Label    string
+	Provider string // "openai" (default), "offline" or "replay"
+	BaseURL  string
+	APIKey   string // secret: never print it
+	Name     string // the model name sent to the server
+
+	Temperature *float64      // nil leaves the server's default
+	MaxTokens   int           // 0 leaves the server's default
+	Timeout     time.Duration // 0 leaves the provider's default
+
+	PriceInput  float64 // USD per million prompt tokens
+	PriceOutput float64 // USD per million completion tokens
+
+	Record string // file to record exchanges to; "" records nothing
+	File   string // replay file; set when Provider is "replay"
+
+	DeclRange hcl.Range
+}
+
+// Roles says which model each role uses.
+type Roles struct {
+	Researcher string // model label; "" runs the role offline
+	Analyzer   string // model label; "" runs the role offline
+	MaxRepairs int    // fixes asked for after a failed run; default 1
+
+	DeclRange hcl.Range // zero when the file has no roles block
+}
+
+// Database configures the program database's sampler.
+type Database struct {
+	Sampler           string  // ucb1 (default), greedy, random, island, map_elites
+	SampleN           int     // context nodes per step; default 3
+	Islands           int     // island sampler; default 5
+	MigrationInterval int     // island sampler, in steps; default 10
+	MigrationRate     float64 // island sampler, in (0,1]; default 0.1
+	Exploration       float64 // UCB1 exploration constant c; default 1.414
+	GridBins          int     // map_elites bins per feature; default 10
+}
+
+// Cognition configures the cognition base.
+type Cognition struct {
+	Store    string   // "embedded" (default) or "weaviate"
+	URL      string   // weaviate endpoint; required for weaviate
+	Seed     []string // globs of documents loaded at start, relative to Config.Dir
+	TopK     int      // items retrieved per query; default 5
+	MinScore float64  // items under this similarity are dropped; default 0
+}
+
+// Sandbox holds the limits of the wazero sandbox that runs candidates.
+type Sandbox struct {
+	Memory      uint64        // bytes; default 256 MiB
+	Timeout     time.Duration // wall time per run; default 30s
+	OutputLimit int           // bytes of stdout/stderr kept; default 1 MiB
+}
+
+// Executor is an executor block, kept undecoded for the executor to read.
+type Executor struct {
+	Type      string
+	Body      hcl.Body
+	DeclRange hcl.Range
+}
+
+// sensitive replaces a secret wherever one would be shown.
+const sensitive = "(sensitive)"
+
+// String describes the model without its API key.
+func (m Model) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "model %q: provider=%s", m.Label, m.Provider)
+	if m.Name != "" {
+		fmt.Fprintf(&b, " name=%s", m.Name)
+	}
+	if m.BaseURL != "" {
+		fmt.Fprintf(&b, " base_url=%s", m.BaseURL)
+	}
+	if m.APIKey != "" {
+		b.WriteString(" api_key=" + sensitive)
+	}
+	if m.File != "" {
+		fmt.Fprintf(&b, " file=%s", m.File)
+	}
+	if m.Record != "" {
+		fmt.Fprintf(&b, " record=%s", m.Record)
+	}
+	return b.String()
+}
+
+// GoString keeps %#v from printing the API key.
+func (m Model) GoString() string { return "campaign.Model{" + m.String() + "}" }
+
+// Redacted returns a copy of c for display (`asi plan`): every API key that
+// is set reads "(sensitive)". Never run a campaign from the copy.
+func (c *Config) Redacted() *Config {
+	out := *c
+	out.Models = make(map[string]*Model, len(c.Models))
+	for label, m := range c.Models {
+		copied := *m
+		if copied.APIKey != "" {
+			copied.APIKey = sensitive
+		}
+		out.Models[label] = &copied
+	}
+	out.Cognition.Seed = append([]string(nil), c.Cognition.Seed...)
+	out.Executors = append([]*Executor(nil), c.Executors...)
+	return &out
+}
+
+// Resolve returns path as written in the file made usable from anywhere:
+// relative paths are taken from the file's directory.
+func (c *Config) Resolve(path string) string {
+	if path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(c.Dir, path)
+}

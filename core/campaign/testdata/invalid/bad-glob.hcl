@@ -1,0 +1,7 @@
+campaign "cognition" {
+  task = "circlepacking"
+}
+
+cognition {
+  seed = ["notes/[a-.md"] # ERROR: Invalid glob
+}

@@ -1,0 +1,6 @@
+campaign "executors" {
+  task = "circlepacking"
+}
+
+executor "local" {}
+executor "local" {} # ERROR: Duplicate executor block

@@ -1,0 +1,6 @@
+campaign "fraction" {
+  task = "circlepacking"
+  budget {
+    steps = 2.5 # ERROR: Invalid integer
+  }
+}

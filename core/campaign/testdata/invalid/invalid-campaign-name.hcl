@@ -1,0 +1,3 @@
+campaign "my campaign/1" { # ERROR: Invalid campaign name
+  task = "circlepacking"
+}

@@ -1,0 +1,3 @@
+campaign "no-task" { # ERROR: Missing required argument
+  workers = 2
+}

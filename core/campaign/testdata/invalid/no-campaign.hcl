@@ -1,0 +1,4 @@
+# ERROR: Missing campaign block
+database {
+  sampler = "ucb1"
+}

@@ -1,0 +1,11 @@
+campaign "replay" {
+  task = "circlepacking"
+}
+
+model "recorded" {
+  provider = "replay" # ERROR: Missing replay file
+}
+
+roles {
+  researcher = model.recorded
+}

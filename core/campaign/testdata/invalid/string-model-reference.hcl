@@ -1,0 +1,11 @@
+campaign "roles" {
+  task = "circlepacking"
+}
+
+model "main" {
+  provider = "offline"
+}
+
+roles {
+  researcher = "main" # ERROR: Invalid model reference
+}

@@ -1,0 +1,4 @@
+campaign "syntax" {
+  task = "circlepacking"
+  workers = # ERROR: Invalid expression
+}

@@ -1,0 +1,7 @@
+campaign "first" {
+  task = "circlepacking"
+}
+
+campaign "second" { # ERROR: Duplicate campaign block
+  task = "circlepacking"
+}

@@ -1,0 +1,4 @@
+campaign "typo" {
+  task   = "circlepacking"
+  worker = 2 # ERROR: Unsupported argument
+}

@@ -1,0 +1,7 @@
+campaign "typo" {
+  task = "circlepacking"
+}
+
+databse { # ERROR: Unsupported block type
+  sampler = "ucb1"
+}

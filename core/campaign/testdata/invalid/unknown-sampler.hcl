@@ -1,0 +1,7 @@
+campaign "sampler" {
+  task = "circlepacking"
+}
+
+database {
+  sampler = "ucbl" # ERROR: Unknown sampler
+}

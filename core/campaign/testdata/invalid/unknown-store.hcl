@@ -1,0 +1,7 @@
+campaign "cognition" {
+  task = "circlepacking"
+}
+
+cognition {
+  store = "embeded" # ERROR: Unknown cognition store
+}

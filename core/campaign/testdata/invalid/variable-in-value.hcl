@@ -1,0 +1,3 @@
+campaign "variables" {
+  task = model.main # ERROR: Variables not allowed
+}

@@ -1,0 +1,7 @@
+campaign "cognition" {
+  task = "circlepacking"
+}
+
+cognition {
+  store = "weaviate" # ERROR: Missing weaviate url
+}

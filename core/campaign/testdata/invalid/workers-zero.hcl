@@ -1,0 +1,4 @@
+campaign "none" {
+  task    = "circlepacking"
+  workers = 0 # ERROR: Value out of range
+}

@@ -1,0 +1,4 @@
+campaign "types" {
+  task    = "circlepacking"
+  workers = "many" # ERROR: Incorrect attribute value type
+}

@@ -1,0 +1,3 @@
+campaign "minimal" {
+  task = "circlepacking"
+}

@@ -1,0 +1,255 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+
+	"github.com/asi-evolve/asi/core/campaign"
+	"github.com/asi-evolve/asi/core/engine"
+	"github.com/asi-evolve/asi/core/sampling"
+	"github.com/asi-evolve/asi/core/store"
+	"github.com/asi-evolve/asi/core/task"
+	"github.com/asi-evolve/asi/core/views"
+)
+
+type applyArgs struct {
+	file  string
+	state string
+	json  bool
+	steps int
+}
+
+func runApply(ctx context.Context, args []string, s Streams) int {
+	var a applyArgs
+	fs := newFlags("apply", "[flags] FILE", s)
+	fs.StringVar(&a.state, "state", "", "campaign directory (default .asi/<campaign name>)")
+	fs.BoolVar(&a.json, "json", false, "print the final report as JSON and no progress bar")
+	fs.IntVar(&a.steps, "steps", 0, "override the campaign's step budget (total steps, not steps of this run)")
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	a.file = pos[0]
+	cfg, ok := loadCampaign(a.file, s.Stderr)
+	if !ok {
+		return exitError
+	}
+	if a.state == "" {
+		a.state = campaignDir(cfg.Campaign.Name)
+	}
+	if a.steps > 0 {
+		cfg.Campaign.Budget.Steps = a.steps
+	}
+	if err := apply(ctx, cfg, a, s); err != nil {
+		fmt.Fprintf(s.Stderr, "Error: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}
+
+// Meta keys a campaign directory records about itself.
+const (
+	metaCampaign  = "campaign"
+	metaTask      = "task"
+	metaPrimary   = "primary"
+	metaDirection = "direction"
+	metaSteps     = "budget_steps"
+)
+
+func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) error {
+	unlock, err := lockDir(a.state)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st, err := store.Open(ctx, a.state)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := claimDir(ctx, st, cfg); err != nil {
+		return err
+	}
+
+	rt, err := newSandbox(ctx)
+	if err != nil {
+		return err
+	}
+	defer rt.Close(context.WithoutCancel(ctx))
+	tk := builtinTasks()[cfg.Campaign.Task](taskEnv{sandbox: rt, sandboxConfig: sandboxConfig(cfg)})
+	desc, err := tk.Describe(ctx)
+	if err != nil {
+		return fmt.Errorf("task %s: %w", cfg.Campaign.Task, err)
+	}
+	researcher, err := provider(cfg, cfg.Roles.Researcher)
+	if err != nil {
+		return err
+	}
+	an, err := analyzer(cfg, cfg.Campaign.Seed)
+	if err != nil {
+		return err
+	}
+	db := cfg.Database
+	sampler, err := sampling.New(db.Sampler, sampling.Options{
+		Islands: db.Islands, MigrationInterval: db.MigrationInterval, MigrationRate: db.MigrationRate,
+		Exploration: db.Exploration, GridBins: db.GridBins, FeatureDims: len(desc.FeatureDimensions),
+	})
+	if err != nil {
+		return err
+	}
+	for k, v := range map[string]string{
+		metaPrimary: desc.Primary, metaDirection: string(desc.Direction), metaSteps: strconv.Itoa(cfg.Campaign.Budget.Steps),
+	} {
+		if err := st.SetMeta(ctx, k, v); err != nil {
+			return err
+		}
+	}
+
+	if !a.json {
+		fmt.Fprintf(s.Stderr, "Campaign %s: task %s, %d worker(s), sampler %s\n", cfg.Campaign.Name, desc.Name, cfg.Campaign.Workers, db.Sampler)
+		fmt.Fprintf(s.Stderr, "  researcher: %s\n  state:      %s\n", describeRole(cfg, cfg.Roles.Researcher), a.state)
+	}
+	progress := views.NewProgress(s.Stderr, a.json, desc.Primary)
+	b := cfg.Campaign.Budget
+	eng, err := engine.New(ctx, engine.Config{
+		Store: st, Task: tk, Researcher: researcher, Analyzer: an, Sampler: sampler,
+		Workers: cfg.Campaign.Workers, SampleN: db.SampleN, Seed: cfg.Campaign.Seed,
+		Budget:   engine.Budget{Steps: b.Steps, Wall: b.Wall, Tokens: b.Tokens, USD: b.USD, Target: b.Target},
+		Progress: progress.Update,
+	})
+	if err != nil {
+		return err
+	}
+
+	// First Ctrl-C: finish the steps in flight. Second: stop now; the
+	// unfinished steps run again on the next apply.
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	go func() {
+		interrupts := 0
+		for {
+			select {
+			case <-signals:
+				interrupts++
+				if interrupts == 1 {
+					fmt.Fprintln(s.Stderr, "\nStopping after the steps in flight (interrupt again to stop now)...")
+					eng.Stop()
+				} else {
+					fmt.Fprintln(s.Stderr, "\nStopping now; unfinished steps will run on the next apply.")
+					cancel()
+					return
+				}
+			case <-runCtx.Done():
+				return
+			}
+		}
+	}()
+
+	sum, runErr := eng.Run(runCtx)
+	progress.Finish()
+	r, err := report(context.WithoutCancel(ctx), st, 10)
+	if err != nil {
+		return errors.Join(runErr, err)
+	}
+	r.Reason = string(sum.Reason)
+	r.Elapsed = sum.Elapsed.Round(1e8).String()
+	if err := (views.View{W: s.Stdout, JSON: a.json}).Report(r); err != nil {
+		return err
+	}
+	if !a.json && runErr == nil {
+		fmt.Fprintf(s.Stdout, "\nNext: asi best -state %s   (the best program)\n      asi show -state %s N  (one node)\n", a.state, a.state)
+	}
+	return runErr
+}
+
+// claimDir records which campaign owns a directory and refuses to mix two.
+func claimDir(ctx context.Context, st *store.Store, cfg *campaign.Config) error {
+	for k, want := range map[string]string{metaCampaign: cfg.Campaign.Name, metaTask: cfg.Campaign.Task} {
+		got, err := st.Meta(ctx, k)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			if err := st.SetMeta(ctx, k, want); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case got != want:
+			return fmt.Errorf("%s belongs to %s %q, not %q: use another -state directory", st.Dir(), k, got, want)
+		}
+	}
+	return nil
+}
+
+// report reads a campaign's state from its store.
+func report(ctx context.Context, st *store.Store, top int) (views.Report, error) {
+	var r views.Report
+	meta := map[string]string{}
+	for _, k := range []string{metaCampaign, metaTask, metaPrimary, metaDirection, metaSteps} {
+		v, err := st.Meta(ctx, k)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return r, err
+		}
+		meta[k] = v
+	}
+	r.Campaign, r.Task, r.Primary, r.Direction = meta[metaCampaign], meta[metaTask], meta[metaPrimary], meta[metaDirection]
+	r.Budget, _ = strconv.Atoi(meta[metaSteps])
+	r.Dir = st.Dir()
+	nodes, err := st.Nodes(ctx)
+	if err != nil {
+		return r, err
+	}
+	maximize := r.Direction != string(task.Minimize)
+	var valid []store.Node
+	for _, n := range nodes {
+		if n.Step == 0 {
+			s := views.Summarize(n)
+			r.Initial = &s
+			continue
+		}
+		r.Done++
+		if !n.Valid {
+			r.Failures++
+		}
+	}
+	for _, n := range nodes {
+		if n.Valid {
+			valid = append(valid, n)
+		}
+	}
+	sortByScore(valid, maximize)
+	if len(valid) > 0 {
+		s := views.Summarize(valid[0])
+		r.Best = &s
+	}
+	for i := 0; i < len(valid) && i < top; i++ {
+		r.Top = append(r.Top, views.Summarize(valid[i]))
+	}
+	counts, err := st.Steps(ctx)
+	if err != nil {
+		return r, err
+	}
+	r.Running = counts.Running + counts.Abandoned
+	if r.Usage, err = st.Usage(ctx); err != nil {
+		return r, err
+	}
+	events, err := st.Events(ctx, 8)
+	if err != nil {
+		return r, err
+	}
+	for _, e := range events {
+		r.Events = append(r.Events, views.EventLine{Time: e.Time, Kind: e.Kind, Message: e.Message})
+	}
+	return r, nil
+}

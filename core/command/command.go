@@ -1,0 +1,173 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/asi-evolve/asi/core/campaign"
+)
+
+// Streams are the standard streams a command uses.
+type Streams struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+type verb struct {
+	summary string
+	run     func(ctx context.Context, args []string, s Streams) int
+}
+
+func verbs() map[string]verb {
+	return map[string]verb{
+		"apply":  {"run a campaign (resumes one that stopped)", runApply},
+		"plan":   {"check a campaign file and show what apply would do", runPlan},
+		"status": {"show a campaign's progress", runStatus},
+		"show":   {"show one node: metrics, motivation, analysis, code", runShow},
+		"best":   {"print the best program", runBest},
+		"export": {"write every node as jsonl or csv", runExport},
+	}
+}
+
+// Main runs asi with the arguments after the program name.
+func Main(args []string, s Streams) int {
+	all := verbs()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		usage(s.Stderr, all)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	v, ok := all[args[0]]
+	if !ok {
+		fmt.Fprintf(s.Stderr, "asi: unknown command %q\n\n", args[0])
+		usage(s.Stderr, all)
+		return exitUsage
+	}
+	return v.run(context.Background(), args[1:], s)
+}
+
+func usage(w io.Writer, all map[string]verb) {
+	fmt.Fprintln(w, "Usage: asi <command> [flags] [args]")
+	fmt.Fprintln(w, "\nCommands:")
+	names := make([]string, 0, len(all))
+	for n := range all {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, all[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'asi <command> -h' for a command's flags.")
+}
+
+// newFlags makes a flag set that reports to stderr and does not exit.
+func newFlags(name, usageLine string, s Streams) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(s.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(s.Stderr, "Usage: asi %s %s\n\nFlags:\n", name, usageLine)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses, allowing flags after positional arguments
+// (`asi show 3 -json`).
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, int, bool) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, exitOK, false
+			}
+			return nil, exitUsage, false
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, exitOK, true
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// stateRoot is where campaign directories live by default.
+const stateRoot = ".asi"
+
+// campaignDir is the state directory of a campaign named name.
+func campaignDir(name string) string { return filepath.Join(stateRoot, name) }
+
+// loadCampaign parses a campaign file and prints its diagnostics (warnings
+// too) with source snippets. ok is false when it has errors.
+// Unknown tasks are reported here too, located at the task attribute.
+func loadCampaign(path string, stderr io.Writer) (*campaign.Config, bool) {
+	p := campaign.NewParser()
+	cfg, diags := p.LoadFile(path)
+	if !diags.HasErrors() {
+		diags = append(diags, checkTask(cfg)...)
+	}
+	if len(diags) > 0 {
+		p.WriteDiagnostics(stderr, diags)
+	}
+	return cfg, !diags.HasErrors()
+}
+
+// findCampaignDir resolves the campaign a read-only command looks at: an
+// explicit -state directory, a campaign file, a campaign directory, or the
+// only campaign under .asi/.
+func findCampaignDir(state, target string, stderr io.Writer) (string, error) {
+	switch {
+	case state != "":
+		return existingDir(state)
+	case strings.HasSuffix(target, ".hcl"):
+		cfg, ok := loadCampaign(target, stderr)
+		if !ok {
+			return "", fmt.Errorf("%s has errors", target)
+		}
+		return existingDir(campaignDir(cfg.Campaign.Name))
+	case target != "":
+		return existingDir(target)
+	}
+	entries, err := os.ReadDir(stateRoot)
+	if err != nil {
+		return "", fmt.Errorf("no campaign here: %s does not exist (run `asi apply FILE` first, or pass -state DIR)", stateRoot)
+	}
+	var dirs []string
+	for _, e := range entries {
+		if e.IsDir() {
+			if _, err := os.Stat(filepath.Join(stateRoot, e.Name(), "campaign.db")); err == nil {
+				dirs = append(dirs, filepath.Join(stateRoot, e.Name()))
+			}
+		}
+	}
+	switch len(dirs) {
+	case 0:
+		return "", fmt.Errorf("no campaign in %s (run `asi apply FILE` first)", stateRoot)
+	case 1:
+		return dirs[0], nil
+	}
+	return "", fmt.Errorf("several campaigns in %s (%s): name one with -state DIR or a campaign file", stateRoot, strings.Join(dirs, ", "))
+}
+
+func existingDir(dir string) (string, error) {
+	if _, err := os.Stat(filepath.Join(dir, "campaign.db")); err != nil {
+		return "", fmt.Errorf("%s holds no campaign (no campaign.db); run `asi apply` first", dir)
+	}
+	return dir, nil
+}

@@ -1,0 +1,101 @@
+package command
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/asi-evolve/asi/core/campaign"
+	"github.com/asi-evolve/asi/core/store"
+	"github.com/asi-evolve/asi/core/views"
+)
+
+func runPlan(ctx context.Context, args []string, s Streams) int {
+	var state string
+	var jsonOut bool
+	fs := newFlags("plan", "[flags] FILE", s)
+	fs.StringVar(&state, "state", "", "campaign directory (default .asi/<campaign name>)")
+	fs.BoolVar(&jsonOut, "json", false, "print the plan as JSON")
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	cfg, ok := loadCampaign(pos[0], s.Stderr)
+	if !ok {
+		return exitError
+	}
+	if state == "" {
+		state = campaignDir(cfg.Campaign.Name)
+	}
+	p := plan(ctx, cfg.Redacted(), pos[0], state)
+	return render((views.View{W: s.Stdout, JSON: jsonOut}).Plan(p), s)
+}
+
+func plan(ctx context.Context, cfg *campaign.Config, file, state string) views.Plan {
+	b := cfg.Campaign.Budget
+	budget := map[string]string{}
+	if b.Steps > 0 {
+		budget["steps"] = strconv.Itoa(b.Steps)
+	}
+	if b.Wall > 0 {
+		budget["wall"] = b.Wall.String()
+	}
+	if b.Tokens > 0 {
+		budget["tokens"] = strconv.FormatInt(b.Tokens, 10)
+	}
+	if b.USD > 0 {
+		budget["usd"] = strconv.FormatFloat(b.USD, 'f', -1, 64)
+	}
+	if b.Target != nil {
+		budget["target"] = strconv.FormatFloat(*b.Target, 'g', -1, 64)
+	}
+	var executors []string
+	for _, e := range cfg.Executors {
+		executors = append(executors, e.Type)
+	}
+	if len(executors) == 0 {
+		executors = []string{"none (candidates run in the sandbox only)"}
+	}
+	cognition := cfg.Cognition.Store
+	if cfg.Cognition.URL != "" {
+		cognition += " at " + cfg.Cognition.URL
+	}
+	return views.Plan{
+		Campaign: cfg.Campaign.Name, File: file, Dir: state, Task: cfg.Campaign.Task, Workers: cfg.Campaign.Workers,
+		Budget:     budget,
+		Researcher: describeRole(cfg, cfg.Roles.Researcher),
+		Analyzer:   describeRole(cfg, cfg.Roles.Analyzer),
+		Sampler:    fmt.Sprintf("%s, %d context nodes", cfg.Database.Sampler, cfg.Database.SampleN),
+		Sandbox: map[string]string{
+			"memory": strconv.FormatUint(cfg.Sandbox.Memory>>20, 10) + "MiB", "timeout": cfg.Sandbox.Timeout.String(),
+			"output_limit": strconv.Itoa(cfg.Sandbox.OutputLimit),
+		},
+		Executors: executors,
+		Cognition: cognition,
+		Resume:    resumeState(ctx, state),
+	}
+}
+
+// resumeState says whether apply would start or resume, without creating
+// anything.
+func resumeState(ctx context.Context, dir string) string {
+	if _, err := os.Stat(filepath.Join(dir, store.FileName)); err != nil {
+		return "new campaign"
+	}
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	defer st.Close()
+	c, err := st.Steps(ctx)
+	if err != nil {
+		return "unreadable: " + err.Error()
+	}
+	return fmt.Sprintf("resumes after %d stored steps, %d unfinished", max(c.Done-1, 0), c.Running+c.Abandoned)
+}

@@ -1,0 +1,4 @@
+campaign "typo" {
+  task    = "circlepacking"
+  wrokers = 2
+}

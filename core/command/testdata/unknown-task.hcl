@@ -1,0 +1,3 @@
+campaign "unknown-task" {
+  task = "circlepackng"
+}

@@ -1,0 +1,127 @@
+package diffs
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Block is one SEARCH/REPLACE edit. Search and Replace are whole lines, each
+// ended by "\n"; Replace is empty when the block deletes lines.
+type Block struct {
+	Search, Replace string
+}
+
+// Marker lines: 5 to 9 marker characters, optional spaces around, nothing
+// else on the line.
+var (
+	searchLine  = regexp.MustCompile(`^[ \t]*<{5,9}[ \t]*SEARCH[ \t]*$`)
+	dividerLine = regexp.MustCompile(`^[ \t]*={5,9}[ \t]*$`)
+	replaceLine = regexp.MustCompile(`^[ \t]*>{5,9}[ \t]*REPLACE[ \t]*$`)
+)
+
+// ParseBlocks returns the SEARCH/REPLACE blocks of text in order:
+//
+//	<<<<<<< SEARCH
+//	exact old lines
+//	=======
+//	new lines
+//	>>>>>>> REPLACE
+//
+// Text between blocks (prose, code fences) is ignored, and so is a stray
+// "=======" line outside a block, which markdown uses for headings. Inside a
+// block the first "=======" line ends the SEARCH section; later ones belong
+// to the REPLACE text. "\r\n" line ends are read as "\n". A block that is
+// never finished, lacks its "=======" line, has an empty SEARCH section, or
+// a REPLACE marker with no block open is an error wrapping
+// ErrMalformedBlock. Text without any block gives no blocks and no error.
+func ParseBlocks(text string) ([]Block, error) {
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	const (
+		between = iota
+		inSearch
+		inReplace
+	)
+	var (
+		blocks    []Block
+		state     = between
+		openedAt  int
+		search    strings.Builder
+		replace   strings.Builder
+		malformed = func(lineNo int, reason string) error {
+			return fmt.Errorf("block %d (reply line %d): %w: %s", len(blocks)+1, lineNo, ErrMalformedBlock, reason)
+		}
+	)
+	for i, ln := range splitLines(text) {
+		lineNo := i + 1
+		raw := text[ln.start:ln.end]
+		switch state {
+		case between:
+			switch {
+			case searchLine.MatchString(raw):
+				state, openedAt = inSearch, lineNo
+				search.Reset()
+				replace.Reset()
+			case replaceLine.MatchString(raw):
+				return nil, malformed(lineNo, "a >>>>>>> REPLACE line with no <<<<<<< SEARCH line before it")
+			}
+		case inSearch:
+			switch {
+			case dividerLine.MatchString(raw):
+				if strings.TrimSpace(search.String()) == "" {
+					return nil, malformed(openedAt, "the SEARCH section is empty; quote the exact lines to replace")
+				}
+				state = inReplace
+			case searchLine.MatchString(raw):
+				return nil, malformed(openedAt, fmt.Sprintf("a new <<<<<<< SEARCH at line %d before the ======= line that ends this SEARCH section", lineNo))
+			case replaceLine.MatchString(raw):
+				return nil, malformed(openedAt, fmt.Sprintf("the >>>>>>> REPLACE at line %d comes before any ======= line; put ======= between the old and the new lines", lineNo))
+			default:
+				search.WriteString(raw)
+				search.WriteByte('\n')
+			}
+		case inReplace:
+			switch {
+			case replaceLine.MatchString(raw):
+				blocks = append(blocks, Block{Search: search.String(), Replace: replace.String()})
+				state = between
+			case searchLine.MatchString(raw):
+				return nil, malformed(openedAt, fmt.Sprintf("a new <<<<<<< SEARCH at line %d before the >>>>>>> REPLACE line that ends this block", lineNo))
+			default:
+				replace.WriteString(raw)
+				replace.WriteByte('\n')
+			}
+		}
+	}
+	switch state {
+	case inSearch:
+		return nil, malformed(openedAt, "the text ends inside the SEARCH section (no ======= line and no >>>>>>> REPLACE line)")
+	case inReplace:
+		return nil, malformed(openedAt, "the text ends before the >>>>>>> REPLACE line that ends this block")
+	}
+	return blocks, nil
+}
+
+// FormatBlocks renders blocks in the form ParseBlocks reads, with 7-character
+// markers. A Search or Replace that does not end with "\n" gets one.
+func FormatBlocks(blocks []Block) string {
+	var b strings.Builder
+	for i, blk := range blocks {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString("<<<<<<< SEARCH\n")
+		writeLines(&b, blk.Search)
+		b.WriteString("=======\n")
+		writeLines(&b, blk.Replace)
+		b.WriteString(">>>>>>> REPLACE\n")
+	}
+	return b.String()
+}
+
+func writeLines(b *strings.Builder, text string) {
+	b.WriteString(text)
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		b.WriteByte('\n')
+	}
+}

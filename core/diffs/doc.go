@@ -1,0 +1,19 @@
+// Package diffs reads a researcher's reply and turns it into a new program.
+//
+// It owns three things: the reply format (tags <name>, <motivation>, <diff>,
+// <program>; see ParseReply), SEARCH/REPLACE blocks (ParseBlocks, Apply), and
+// the EVOLVE-BLOCK rules (Regions, CheckRewrite).
+//
+// Rules:
+//   - Only the text between a line containing EVOLVE-BLOCK-START and the next
+//     line containing EVOLVE-BLOCK-END may change; the marker lines never
+//     change. A program without markers is editable everywhere.
+//   - A SEARCH text matches whole lines, exactly once, inside one region.
+//     Trailing whitespace is ignored only when no exact match exists.
+//   - Every failure is a typed error wrapping a sentinel from errors.go, with
+//     a message written to be sent back to the model as the reason.
+//   - Nothing is silently dropped or shortened: a quoted line that is too long
+//     for a message says that it was shortened and how long it is.
+//
+// The package is pure text processing and safe for concurrent use.
+package diffs

@@ -1,0 +1,210 @@
+package diffs
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Marker texts. A line containing one of them is a marker line, whatever
+// comment syntax surrounds it.
+const (
+	StartMarker = "EVOLVE-BLOCK-START"
+	EndMarker   = "EVOLVE-BLOCK-END"
+)
+
+// Region is the editable text of one EVOLVE-BLOCK: code[Start:End] runs from
+// the first byte after the START marker line to the first byte of the END
+// marker line, so it always holds whole lines and never a marker.
+type Region struct {
+	Start, End int
+}
+
+// Regions returns the EVOLVE-BLOCK regions of code in order. Code without
+// any marker has no regions, and callers treat it as editable everywhere.
+// Markers that do not pair up (an END without a START, a START inside a
+// region, a region never closed, both markers on one line) are an error
+// wrapping ErrUnbalancedMarkers.
+func Regions(code string) ([]Region, error) {
+	var (
+		regions   []Region
+		open      = false
+		openLine  int
+		openStart int
+	)
+	for i, ln := range splitLines(code) {
+		text := code[ln.start:ln.end]
+		hasStart := strings.Contains(text, StartMarker)
+		hasEnd := strings.Contains(text, EndMarker)
+		switch {
+		case hasStart && hasEnd:
+			return nil, fmt.Errorf("line %d: %w: %s and %s on one line", i+1, ErrUnbalancedMarkers, StartMarker, EndMarker)
+		case hasStart && open:
+			return nil, fmt.Errorf("line %d: %w: %s inside the region opened at line %d", i+1, ErrUnbalancedMarkers, StartMarker, openLine)
+		case hasStart:
+			open, openLine, openStart = true, i+1, ln.next
+		case hasEnd && !open:
+			return nil, fmt.Errorf("line %d: %w: %s without a %s before it", i+1, ErrUnbalancedMarkers, EndMarker, StartMarker)
+		case hasEnd:
+			regions = append(regions, Region{Start: openStart, End: ln.start})
+			open = false
+		}
+	}
+	if open {
+		return nil, fmt.Errorf("line %d: %w: %s never closed by %s", openLine, ErrUnbalancedMarkers, StartMarker, EndMarker)
+	}
+	return regions, nil
+}
+
+// CheckRewrite reports whether rewrite, a full new version of program old,
+// changes only the text inside old's EVOLVE-BLOCK regions. The text outside
+// the regions, marker lines included, must be identical, line for line; the
+// only difference allowed there is a missing or added newline at the very
+// end of the program. When old has no markers everything is editable and any
+// rewrite passes. A violation is a *RewriteError naming the first outside
+// line that differs; markers in old that do not pair up are an error
+// wrapping ErrUnbalancedMarkers.
+func CheckRewrite(old, rewrite string) error {
+	oldRegions, err := Regions(old)
+	if err != nil {
+		return fmt.Errorf("parent program: %w", err)
+	}
+	if len(oldRegions) == 0 {
+		return nil
+	}
+	newRegions, err := Regions(rewrite)
+	if err != nil {
+		return &RewriteError{Reason: err.Error() + "; keep every marker line of the parent exactly as it is", Err: err}
+	}
+	if len(newRegions) != len(oldRegions) {
+		return &RewriteError{
+			Reason: fmt.Sprintf("the rewrite has %d EVOLVE-BLOCK regions, the parent has %d; keep every marker line of the parent exactly as it is",
+				len(newRegions), len(oldRegions)),
+			Err: ErrMarkerChanged,
+		}
+	}
+	oldOut, newOut := outside(old, oldRegions), outside(rewrite, newRegions)
+	for j := range oldOut {
+		o, n := oldOut[j], newOut[j]
+		if j == len(oldOut)-1 {
+			o.text, n.text = strings.TrimSuffix(o.text, "\n"), strings.TrimSuffix(n.text, "\n")
+		}
+		if o.text == n.text {
+			continue
+		}
+		return firstDifference(o, n)
+	}
+	return nil
+}
+
+// segment is a stretch of text outside the regions and the number of its
+// first line in the whole program, counting from 1.
+type segment struct {
+	text string
+	line int
+}
+
+// outside returns the len(regions)+1 stretches of code around the regions.
+func outside(code string, regions []Region) []segment {
+	segs := make([]segment, 0, len(regions)+1)
+	from := 0
+	for _, r := range append(regions, Region{Start: len(code)}) {
+		segs = append(segs, segment{text: code[from:r.Start], line: 1 + strings.Count(code[:from], "\n")})
+		from = r.End
+	}
+	return segs
+}
+
+// firstDifference builds the error for two outside segments that differ.
+// One line missing or added is reported as such; anything else as a change.
+func firstDifference(o, n segment) error {
+	oldLines, newLines := strings.Split(o.text, "\n"), strings.Split(n.text, "\n")
+	i := 0
+	for i < len(oldLines) && i < len(newLines) && oldLines[i] == newLines[i] {
+		i++
+	}
+	missing := func() error {
+		return &RewriteError{
+			Line:   n.line + i,
+			Reason: fmt.Sprintf("the parent's line %s belongs here, outside the EVOLVE-BLOCK regions, and is missing from the rewrite", quote(oldLines[i])),
+			Err:    outsideErr(oldLines[i]),
+		}
+	}
+	added := func() error {
+		return &RewriteError{
+			Line:   n.line + i,
+			Reason: fmt.Sprintf("%s is outside the EVOLVE-BLOCK regions and is not in the parent; only lines between %s and %s may change", quote(newLines[i]), StartMarker, EndMarker),
+			Err:    outsideErr(newLines[i]),
+		}
+	}
+	switch {
+	case i >= len(newLines):
+		return missing()
+	case i >= len(oldLines):
+		return added()
+	case i+1 < len(oldLines) && oldLines[i+1] == newLines[i]:
+		return missing()
+	case i+1 < len(newLines) && newLines[i+1] == oldLines[i]:
+		return added()
+	}
+	err := ErrOutsideEvolveBlock
+	if hasMarker(oldLines[i]) || hasMarker(newLines[i]) {
+		err = ErrMarkerChanged
+	}
+	return &RewriteError{
+		Line: n.line + i,
+		Reason: fmt.Sprintf("outside the EVOLVE-BLOCK regions the parent has %s but the rewrite has %s; only lines between %s and %s may change",
+			quote(oldLines[i]), quote(newLines[i]), StartMarker, EndMarker),
+		Err: err,
+	}
+}
+
+// outsideErr says whether a difference touches a marker line.
+func outsideErr(text string) error {
+	if hasMarker(text) {
+		return ErrMarkerChanged
+	}
+	return ErrOutsideEvolveBlock
+}
+
+func hasMarker(text string) bool {
+	return strings.Contains(text, StartMarker) || strings.Contains(text, EndMarker)
+}
+
+// line is one line of a text: text[start:end] without its "\n"; next is the
+// offset of the following line (end+1, or len(text) for the last line).
+type line struct {
+	start, end, next int
+}
+
+// splitLines cuts text into lines. A final "\n" does not start an empty line.
+func splitLines(text string) []line {
+	var lines []line
+	for start := 0; start < len(text); {
+		i := strings.IndexByte(text[start:], '\n')
+		if i < 0 {
+			lines = append(lines, line{start: start, end: len(text), next: len(text)})
+			break
+		}
+		lines = append(lines, line{start: start, end: start + i, next: start + i + 1})
+		start += i + 1
+	}
+	return lines
+}
+
+// quoteLimit bounds how much of one line an error message quotes.
+const quoteLimit = 200
+
+// quote renders a line for an error message. A long line is shortened, and
+// the message says so and gives the full length.
+func quote(s string) string {
+	if len(s) <= quoteLimit {
+		return fmt.Sprintf("%q", s)
+	}
+	cut := quoteLimit
+	for cut > 0 && !utf8RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q... (shortened here; the line has %d bytes)", s[:cut], len(s))
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -1,0 +1,19 @@
+// Package engine runs a campaign: workers repeat the loop of sample ->
+// design -> experiment -> analyze -> record until a budget stops them.
+//
+// Rules kept here:
+//   - Every step is claimed in the store before it runs and committed with
+//     its node in one transaction; a step interrupted by a crash or a hard
+//     stop is run again on resume, so nothing is lost or counted twice.
+//   - The sampler is rebuilt from the stored nodes at start; it keeps no
+//     state of its own that the store does not have.
+//   - A bad candidate (unparsable reply, edit that does not apply, build or
+//     run failure, invalid answer, a task that crashed) becomes a failed node
+//     with its reason and the campaign goes on. A provider that stays down
+//     after its retries stops the campaign with that error.
+//   - Each step's randomness comes from the campaign seed and the step
+//     number, so a re-run step makes the same choices given the same state.
+//
+// The engine imports no plugin or wire code: the task, providers and
+// analyzer are handed to it.
+package engine

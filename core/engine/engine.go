@@ -1,0 +1,639 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/asi-evolve/asi/core/diffs"
+	"github.com/asi-evolve/asi/core/llm"
+	"github.com/asi-evolve/asi/core/roles"
+	"github.com/asi-evolve/asi/core/sampling"
+	"github.com/asi-evolve/asi/core/store"
+	"github.com/asi-evolve/asi/core/task"
+)
+
+// Budget limits a campaign; zero fields are unlimited. Steps counts the
+// steps after the initial program over the whole campaign; Wall limits one
+// run of the engine; Tokens and USD count every LLM call ever made.
+type Budget struct {
+	Steps  int
+	Wall   time.Duration
+	Tokens int64
+	USD    float64
+	Target *float64
+}
+
+// Config is what an engine needs. Store, Task, Researcher, Analyzer and
+// Sampler are required.
+type Config struct {
+	Store      *store.Store
+	Task       task.Interface
+	Researcher llm.Provider
+	Analyzer   roles.Analyzer
+	Sampler    sampling.Sampler
+	Workers    int // default 1
+	SampleN    int // context nodes per step, default 3
+	Seed       int64
+	Budget     Budget
+	// Progress, when set, is called after every stored node (from one
+	// goroutine at a time).
+	Progress func(Progress)
+}
+
+// Progress is the campaign's state after a node was stored.
+type Progress struct {
+	Done      int // steps with a node, initial program excluded
+	Total     int // Budget.Steps, 0 when unlimited
+	Failures  int
+	Best      float64
+	HasBest   bool
+	Elapsed   time.Duration
+	LastNode  int64
+	LastName  string
+	LastScore float64
+	LastValid bool
+}
+
+// StopReason says why Run returned.
+type StopReason string
+
+const (
+	StopSteps       StopReason = "step budget reached"
+	StopWall        StopReason = "wall-time budget reached"
+	StopTokens      StopReason = "token budget reached"
+	StopUSD         StopReason = "money budget reached"
+	StopTarget      StopReason = "target score reached"
+	StopInterrupted StopReason = "interrupted"
+	StopError       StopReason = "error"
+)
+
+// Summary is the outcome of one Run.
+type Summary struct {
+	Reason       StopReason
+	StepsThisRun int
+	Done         int // steps with a node, initial program excluded
+	Failures     int
+	Resumed      int // abandoned steps handed out again
+	InitialScore float64
+	InitialValid bool
+	Best         store.Node
+	HasBest      bool
+	Usage        store.Usage
+	Elapsed      time.Duration
+}
+
+// Engine runs one campaign.
+type Engine struct {
+	cfg  Config
+	desc task.Description
+
+	mu       sync.Mutex // guards everything below
+	started  time.Time
+	best     store.Node
+	hasBest  bool
+	initial  store.Node
+	done     int
+	failures int
+	usage    store.Usage
+	runSteps int
+	resumed  int
+	reason   StopReason
+	stopping bool
+}
+
+// New checks cfg and asks the task to describe itself.
+func New(ctx context.Context, cfg Config) (*Engine, error) {
+	switch {
+	case cfg.Store == nil:
+		return nil, errors.New("engine: no store")
+	case cfg.Task == nil:
+		return nil, errors.New("engine: no task")
+	case cfg.Researcher == nil:
+		return nil, errors.New("engine: no researcher provider")
+	case cfg.Analyzer == nil:
+		return nil, errors.New("engine: no analyzer")
+	case cfg.Sampler == nil:
+		return nil, errors.New("engine: no sampler")
+	}
+	cfg.Workers = max(cfg.Workers, 1)
+	if cfg.SampleN <= 0 {
+		cfg.SampleN = 3
+	}
+	desc, err := cfg.Task.Describe(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("engine: describe task: %w", err)
+	}
+	if desc.Primary == "" {
+		return nil, fmt.Errorf("engine: task %q names no primary metric", desc.Name)
+	}
+	return &Engine{cfg: cfg, desc: desc}, nil
+}
+
+// Description is the task's description.
+func (e *Engine) Description() task.Description { return e.desc }
+
+// Stop asks the workers to finish their current steps and claim no more.
+// It is safe to call from any goroutine, any number of times.
+func (e *Engine) Stop() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.stopping {
+		e.stopping = true
+		e.reason = StopInterrupted
+	}
+}
+
+// oriented turns a primary score into "larger is better".
+func (e *Engine) oriented(score float64) float64 {
+	if e.desc.Direction == task.Minimize {
+		return -score
+	}
+	return score
+}
+
+func (e *Engine) better(a, b float64) bool { return e.oriented(a) > e.oriented(b) }
+
+func (e *Engine) samplerNode(n store.Node) sampling.Node {
+	return sampling.Node{ID: n.ID, Parents: n.Parents, Score: e.oriented(n.Score), Valid: n.Valid, Island: n.Island, Features: n.Features}
+}
+
+// prepare releases abandoned steps, rebuilds the sampler and counters from
+// the store, and evaluates the initial program when the campaign is new.
+func (e *Engine) prepare(ctx context.Context) error {
+	st := e.cfg.Store
+	released, err := st.ReleaseAbandoned(ctx)
+	if err != nil {
+		return err
+	}
+	nodes, err := st.Nodes(ctx)
+	if err != nil {
+		return err
+	}
+	usage, err := st.Usage(ctx)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.started = time.Now()
+	e.resumed = released
+	e.usage = usage
+	for _, n := range nodes {
+		e.observe(n)
+	}
+	e.mu.Unlock()
+	if len(nodes) == 0 || nodes[0].Step != 0 {
+		return e.evaluateInitial(ctx)
+	}
+	return nil
+}
+
+// observe adds a stored node to the sampler and counters. Callers hold mu.
+func (e *Engine) observe(n store.Node) {
+	e.cfg.Sampler.Add(e.samplerNode(n))
+	if n.Step == 0 {
+		e.initial = n
+	} else {
+		e.done++
+		if !n.Valid {
+			e.failures++
+		}
+	}
+	if n.Valid && (!e.hasBest || e.better(n.Score, e.best.Score)) {
+		e.best, e.hasBest = n, true
+	}
+}
+
+func (e *Engine) evaluateInitial(ctx context.Context) error {
+	step, _, ok, err := e.cfg.Store.ClaimStep(ctx, 0)
+	if err != nil {
+		return err
+	}
+	if !ok || step != 0 {
+		return fmt.Errorf("initial program: claimed step %d, want 0 (database holds steps but no initial node)", step)
+	}
+	e.mu.Lock()
+	island := e.cfg.Sampler.Island(sampling.Node{})
+	e.mu.Unlock()
+	n := &store.Node{
+		Step: 0, Name: "initial", Motivation: "the task's initial program",
+		Code: e.desc.InitialProgram, Island: island,
+	}
+	artifacts := e.evaluate(ctx, n)
+	if ctx.Err() != nil {
+		e.cfg.Store.ReleaseStep(context.WithoutCancel(ctx), 0)
+		return ctx.Err()
+	}
+	n.Analysis = "The starting point."
+	if !n.Valid {
+		n.Analysis = "The initial program failed: " + n.Error
+	}
+	return e.commit(ctx, n, artifacts, nil)
+}
+
+// Run runs workers until a budget is reached, Stop is called, or ctx is
+// cancelled (a hard stop: steps in flight are abandoned and re-run on
+// resume). It returns the summary even when it returns an error.
+func (e *Engine) Run(ctx context.Context) (Summary, error) {
+	if err := e.prepare(ctx); err != nil {
+		return e.summary(StopError), err
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, e.cfg.Workers)
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for range e.cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				more, err := e.Step(runCtx)
+				if err != nil {
+					if runCtx.Err() == nil {
+						errs <- err
+						cancel()
+					}
+					return
+				}
+				if !more {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return e.summary(StopError), err
+	}
+	if ctx.Err() != nil {
+		return e.summary(StopInterrupted), nil
+	}
+	return e.summary(""), nil
+}
+
+func (e *Engine) summary(reason StopReason) Summary {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if reason == "" {
+		reason = e.reason
+	}
+	if reason == "" {
+		reason = StopSteps
+	}
+	return Summary{
+		Reason: reason, StepsThisRun: e.runSteps, Done: e.done, Failures: e.failures, Resumed: e.resumed,
+		InitialScore: e.initial.Score, InitialValid: e.initial.Valid,
+		Best: e.best, HasBest: e.hasBest, Usage: e.usage, Elapsed: time.Since(e.started),
+	}
+}
+
+// stopReason checks the budgets other than steps. Callers hold mu.
+func (e *Engine) stopReason() StopReason {
+	b := e.cfg.Budget
+	switch {
+	case e.stopping:
+		return e.reason
+	case b.Target != nil && e.hasBest && !e.better(*b.Target, e.best.Score):
+		return StopTarget
+	case b.Wall > 0 && time.Since(e.started) >= b.Wall:
+		return StopWall
+	case b.Tokens > 0 && e.usage.Tokens() >= b.Tokens:
+		return StopTokens
+	case b.USD > 0 && e.usage.CostUSD >= b.USD:
+		return StopUSD
+	}
+	return ""
+}
+
+// Step claims and runs one step. more is false when a budget or Stop says
+// no further step should start.
+func (e *Engine) Step(ctx context.Context) (more bool, err error) {
+	e.mu.Lock()
+	if r := e.stopReason(); r != "" {
+		e.reason, e.stopping = r, true
+		e.mu.Unlock()
+		return false, nil
+	}
+	e.mu.Unlock()
+	limit := 0
+	if e.cfg.Budget.Steps > 0 {
+		limit = e.cfg.Budget.Steps + 1 // the initial program is step 0
+	}
+	step, _, ok, err := e.cfg.Store.ClaimStep(ctx, limit)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		e.mu.Lock()
+		if e.reason == "" {
+			e.reason = StopSteps
+		}
+		e.mu.Unlock()
+		return false, nil
+	}
+	if err := e.runStep(ctx, step); err != nil {
+		// The step produced no node: hand it out again next time.
+		e.cfg.Store.ReleaseStep(context.WithoutCancel(ctx), step)
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		return false, fmt.Errorf("step %d: %w", step, err)
+	}
+	return true, nil
+}
+
+func stepRand(seed, step int64) *rand.Rand {
+	return rand.New(rand.NewPCG(uint64(seed), uint64(step)*0x9e3779b97f4a7c15+1))
+}
+
+func (e *Engine) runStep(ctx context.Context, step int64) error {
+	rng := stepRand(e.cfg.Seed, step)
+	e.mu.Lock()
+	picked := e.cfg.Sampler.Sample(rng, e.cfg.SampleN)
+	var island int
+	if len(picked) > 0 {
+		island = e.cfg.Sampler.Island(picked[0])
+	}
+	e.mu.Unlock()
+	if len(picked) == 0 {
+		return errors.New("sampler has no valid node to start from (did the initial program fail? see `asi show 1`)")
+	}
+	contextNodes := make([]store.Node, 0, len(picked))
+	for _, p := range picked {
+		n, err := e.cfg.Store.Node(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		contextNodes = append(contextNodes, n)
+	}
+	parents := make([]int64, len(contextNodes))
+	for i, n := range contextNodes {
+		parents[i] = n.ID
+	}
+	node := &store.Node{Step: step, Parents: parents, Island: island}
+	code, err := e.design(ctx, step, rng, contextNodes, node)
+	if err != nil {
+		return err // provider failure: no node
+	}
+	var artifacts map[string][]byte
+	if code != "" {
+		node.Code = code
+		artifacts = e.evaluate(ctx, node)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	if err := e.analyze(ctx, step, node, contextNodes); err != nil {
+		return err
+	}
+	return e.commit(ctx, node, artifacts, nil)
+}
+
+// design asks the researcher for an edit of context[0] and applies it.
+// It returns "" with node.Error set when no usable program came back, and
+// an error only when the provider itself failed.
+func (e *Engine) design(ctx context.Context, step int64, rng *rand.Rand, contextNodes []store.Node, node *store.Node) (string, error) {
+	parent := contextNodes[0]
+	roleNodes := make([]roles.Node, len(contextNodes))
+	llmParents := make([]llm.Parent, len(contextNodes))
+	for i, n := range contextNodes {
+		roleNodes[i] = roleNode(n)
+		llmParents[i] = llm.Parent{NodeID: n.ID, Code: n.Code, Score: n.Score}
+	}
+	messages := roles.ResearcherPrompt(e.desc, roleNodes, nil)
+	const attempts = 3 // first try, one retry with the reason, one full rewrite
+	var reason string
+	for attempt := range attempts {
+		resp, err := e.call(ctx, step, llm.Request{
+			Role: "researcher", Messages: messages, Parents: llmParents,
+			Seed: rng.Int64(),
+		})
+		if err != nil {
+			return "", err
+		}
+		code, name, motivation, why := applyReply(parent.Code, resp.Content)
+		node.Name, node.Motivation = name, motivation
+		if why == "" {
+			return code, nil
+		}
+		reason = why
+		switch attempt {
+		case 0:
+			messages = roles.RetryPrompt(messages, resp.Content, why)
+		case 1:
+			messages = roles.RewritePrompt(messages, resp.Content, why)
+		}
+	}
+	if node.Name == "" {
+		node.Name = "unusable-reply"
+	}
+	node.Status, node.Valid = store.StatusFailed, false
+	node.Error = "edit: " + reason
+	node.Feedback = reason
+	return "", nil
+}
+
+// applyReply parses a researcher reply and produces the new program, or the
+// reason it could not.
+func applyReply(parent, reply string) (code, name, motivation, reason string) {
+	r, err := diffs.ParseReply(reply)
+	if err != nil {
+		return "", r.Name, r.Motivation, err.Error()
+	}
+	switch {
+	case r.Program != "":
+		if err := diffs.CheckRewrite(parent, r.Program); err != nil {
+			return "", r.Name, r.Motivation, err.Error()
+		}
+		code = r.Program
+	case len(r.Blocks) > 0:
+		code, err = diffs.Apply(parent, r.Blocks)
+		if err != nil {
+			return "", r.Name, r.Motivation, err.Error()
+		}
+	default:
+		return "", r.Name, r.Motivation, "the reply has neither SEARCH/REPLACE blocks nor a <program>"
+	}
+	if code == parent {
+		return "", r.Name, r.Motivation, "the edit leaves the program unchanged"
+	}
+	name = r.Name
+	if name == "" {
+		name = "unnamed"
+	}
+	return code, name, r.Motivation, ""
+}
+
+func (e *Engine) call(ctx context.Context, step int64, req llm.Request) (llm.Response, error) {
+	resp, err := e.cfg.Researcher.Complete(ctx, req)
+	e.record(ctx, step, e.cfg.Researcher.Name(), req, resp, err)
+	return resp, err
+}
+
+func (e *Engine) record(ctx context.Context, step int64, provider string, req llm.Request, resp llm.Response, callErr error) {
+	var prompt strings.Builder
+	for _, m := range req.Messages {
+		fmt.Fprintf(&prompt, "[%s]\n%s\n", m.Role, m.Content)
+	}
+	c := store.Call{
+		Step: step, Role: req.Role, Provider: provider, Model: resp.Model,
+		PromptTokens: resp.Usage.PromptTokens, CompletionTokens: resp.Usage.CompletionTokens,
+		CostUSD: resp.Usage.CostUSD, Latency: resp.Latency, Prompt: prompt.String(), Reply: resp.Content,
+	}
+	if callErr != nil {
+		c.Error = callErr.Error()
+	}
+	// Recording must outlive a hard stop: the money was spent.
+	if err := e.cfg.Store.RecordCall(context.WithoutCancel(ctx), c); err == nil {
+		e.mu.Lock()
+		e.usage.Calls++
+		e.usage.PromptTokens += int64(c.PromptTokens)
+		e.usage.CompletionTokens += int64(c.CompletionTokens)
+		e.usage.CostUSD += c.CostUSD
+		e.mu.Unlock()
+	}
+}
+
+// evaluate runs the cascade on node.Code and fills the node's outcome.
+func (e *Engine) evaluate(ctx context.Context, node *store.Node) map[string][]byte {
+	stages := e.desc.Stages
+	if len(stages) == 0 {
+		stages = []task.Stage{{Name: "evaluate"}}
+	}
+	start := time.Now()
+	defer func() { node.EvalTime = time.Since(start) }()
+	node.Metrics = map[string]float64{}
+	artifacts := map[string][]byte{}
+	var feedback []string
+	cand := task.Candidate{NodeID: node.Step, Language: e.desc.Language, Code: node.Code}
+	for i, stage := range stages {
+		res, err := e.cfg.Task.Evaluate(ctx, cand, i, e.cfg.Seed+node.Step)
+		if err != nil {
+			node.Valid, node.Status = false, store.StatusFailed
+			node.Error = fmt.Sprintf("evaluate stage %q: %v", stage.Name, err)
+			node.Feedback = strings.Join(append(feedback, node.Error), "\n")
+			return artifacts
+		}
+		for k, v := range res.Metrics {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				node.Metrics[k] = v
+			}
+		}
+		for k, v := range res.Artifacts {
+			artifacts[k] = v
+		}
+		if res.Feedback != "" {
+			feedback = append(feedback, res.Feedback)
+		}
+		if !res.Valid {
+			node.Valid, node.Status = false, store.StatusFailed
+			node.Error = fmt.Sprintf("stage %q: invalid candidate", stage.Name)
+			if res.Feedback != "" {
+				node.Error += ": " + firstLine(res.Feedback)
+			}
+			node.Feedback = strings.Join(feedback, "\n")
+			return artifacts
+		}
+		score, ok := node.Metrics[e.desc.Primary]
+		if !ok {
+			node.Valid, node.Status = false, store.StatusFailed
+			node.Error = fmt.Sprintf("stage %q: the task reported no %q metric", stage.Name, e.desc.Primary)
+			node.Feedback = strings.Join(feedback, "\n")
+			return artifacts
+		}
+		node.Score, node.Valid, node.Status = score, true, store.StatusOK
+		if stage.HasThreshold && e.better(stage.Threshold, score) {
+			feedback = append(feedback, fmt.Sprintf("stopped after stage %q: %s %.6g is short of its threshold %.6g",
+				stage.Name, e.desc.Primary, score, stage.Threshold))
+			break
+		}
+	}
+	node.Feedback = strings.Join(feedback, "\n")
+	for _, dim := range e.desc.FeatureDimensions {
+		node.Features = append(node.Features, node.Metrics[dim])
+	}
+	return artifacts
+}
+
+func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, contextNodes []store.Node) error {
+	var best *roles.Node
+	for _, n := range contextNodes {
+		if n.Valid && (best == nil || e.better(n.Score, best.Score)) {
+			rn := roleNode(n)
+			best = &rn
+		}
+	}
+	a, err := e.cfg.Analyzer.Analyze(ctx, e.desc, roleNode(*node), best)
+	if a.Response != nil || err != nil {
+		var resp llm.Response
+		if a.Response != nil {
+			resp = *a.Response
+		}
+		name := "analyzer"
+		if p, ok := e.cfg.Analyzer.(roles.LLMAnalyzer); ok {
+			name = p.Provider.Name()
+		}
+		e.record(ctx, step, name, llm.Request{Role: "analyzer", Messages: []llm.Message{{Role: "user", Content: a.Prompt}}}, resp, err)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		// A missing analysis does not cost the experiment.
+		node.Analysis = "(no analysis: " + err.Error() + ")"
+		return nil
+	}
+	node.Analysis = a.Text
+	return nil
+}
+
+func (e *Engine) commit(ctx context.Context, n *store.Node, artifacts map[string][]byte, events []store.Event) error {
+	kind, msg := "node", fmt.Sprintf("step %d: %s", n.Step, n.Name)
+	if n.Valid {
+		msg += fmt.Sprintf(" scored %s = %.6g", e.desc.Primary, n.Score)
+	} else {
+		kind = "failed"
+		msg += " failed: " + firstLine(n.Error)
+	}
+	events = append(events, store.Event{Kind: kind, Message: msg})
+	if _, err := e.cfg.Store.Commit(context.WithoutCancel(ctx), n, artifacts, events); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	e.observe(*n)
+	if n.Step != 0 {
+		e.runSteps++
+	}
+	p := Progress{
+		Done: e.done, Total: e.cfg.Budget.Steps, Failures: e.failures,
+		Best: e.best.Score, HasBest: e.hasBest, Elapsed: time.Since(e.started),
+		LastNode: n.ID, LastName: n.Name, LastScore: n.Score, LastValid: n.Valid,
+	}
+	if e.cfg.Progress != nil {
+		e.cfg.Progress(p) // under mu: progress calls never interleave
+	}
+	e.mu.Unlock()
+	return nil
+}
+
+func roleNode(n store.Node) roles.Node {
+	return roles.Node{
+		ID: n.ID, Name: n.Name, Motivation: n.Motivation, Code: n.Code, Analysis: n.Analysis,
+		Feedback: n.Feedback, Metrics: n.Metrics, Score: n.Score, Valid: n.Valid,
+	}
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

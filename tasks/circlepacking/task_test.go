@@ -1,0 +1,162 @@
+package circlepacking
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asi-evolve/asi/core/task"
+	"github.com/asi-evolve/asi/sandbox"
+)
+
+func newTask(t testing.TB, cfg sandbox.Config) *Task {
+	t.Helper()
+	rt, err := sandbox.NewRuntime(context.Background(), sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close(context.Background()) })
+	return New(rt, cfg)
+}
+
+func program(t testing.TB, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "programs", name+".go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestDescribe(t *testing.T) {
+	tk := newTask(t, sandbox.NewConfig().WithTimeout(7*time.Second))
+	d, err := tk.Describe(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Name != "circlepacking" || d.Language != "go" || d.Primary != MetricSumRadii || d.Direction != task.Maximize {
+		t.Errorf("description header = %q %q %q %q", d.Name, d.Language, d.Primary, d.Direction)
+	}
+	if !strings.Contains(d.Statement, "7s of wall") || strings.Contains(d.Statement, "{{") {
+		t.Errorf("statement does not show the configured limits:\n%s", d.Statement)
+	}
+	names := map[string]bool{}
+	for _, m := range d.Metrics {
+		names[m.Name] = true
+	}
+	for _, want := range append([]string{d.Primary}, d.FeatureDimensions...) {
+		if !names[want] {
+			t.Errorf("metric %q is used but not described", want)
+		}
+	}
+	start := strings.Index(d.InitialProgram, "EVOLVE-BLOCK-START")
+	end := strings.Index(d.InitialProgram, "EVOLVE-BLOCK-END")
+	if start < 0 || end < start {
+		t.Errorf("initial program lacks EVOLVE-BLOCK markers in order")
+	}
+	if len(d.Stages) != 1 {
+		t.Errorf("%d stages, want 1", len(d.Stages))
+	}
+}
+
+// The initial program scores about 1.89: clearly below the best known 2.636,
+// with room that tuning its constants reaches.
+func TestEvaluateInitialProgram(t *testing.T) {
+	tk := newTask(t, sandbox.NewConfig())
+	d, _ := tk.Describe(context.Background())
+	res, err := tk.Evaluate(context.Background(), task.Candidate{Language: "go", Code: d.InitialProgram}, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Valid {
+		t.Fatalf("initial program invalid: %s", res.Feedback)
+	}
+	if sum := res.Metrics[MetricSumRadii]; sum < 1.8 || sum > 2.0 {
+		t.Errorf("initial sum of radii = %.6f, want within [1.8, 2.0]", sum)
+	}
+	if res.Metrics[MetricRuntimeMS] <= 0 {
+		t.Errorf("runtime_ms = %v, want > 0", res.Metrics[MetricRuntimeMS])
+	}
+	var p Packing
+	if err := json.Unmarshal(res.Artifacts["solution.json"], &p); err != nil || len(p.Radii) != NumCircles {
+		t.Errorf("solution.json artifact = %q (%v)", res.Artifacts["solution.json"], err)
+	}
+	if len(res.Artifacts["stdout"]) == 0 {
+		t.Error("stdout artifact is empty")
+	}
+	t.Logf("initial program: %s", res.Feedback)
+}
+
+func TestEvaluateInvalidPrograms(t *testing.T) {
+	tk := newTask(t, sandbox.NewConfig().WithTimeout(time.Second))
+	tests := []struct {
+		name         string
+		code         string
+		language     string
+		wantFeedback []string
+	}{
+		{
+			name:         "does not compile",
+			code:         program(t, "broken"),
+			wantFeedback: []string{"does not compile", "main.go:4:2: declared and not used: x"},
+		},
+		{
+			name:         "runs past the timeout",
+			code:         program(t, "sleeps"),
+			wantFeedback: []string{"the program failed (timeout)"},
+		},
+		{
+			name:         "logs to stdout",
+			code:         program(t, "logs"),
+			wantFeedback: []string{"invalid packing", "print logs to stderr"},
+		},
+		{
+			name:         "not go",
+			code:         "print(1)",
+			language:     "python",
+			wantFeedback: []string{"must be Go"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := tk.Evaluate(context.Background(), task.Candidate{Language: tt.language, Code: tt.code}, 0, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Valid || len(res.Metrics) != 0 {
+				t.Errorf("valid %v metrics %v, want invalid without metrics", res.Valid, res.Metrics)
+			}
+			for _, want := range tt.wantFeedback {
+				if !strings.Contains(res.Feedback, want) {
+					t.Errorf("feedback %q lacks %q", res.Feedback, want)
+				}
+			}
+		})
+	}
+}
+
+func TestEvaluateIgnoresClaimedScore(t *testing.T) {
+	tk := newTask(t, sandbox.NewConfig())
+	res, err := tk.Evaluate(context.Background(), task.Candidate{Code: program(t, "claims_score")}, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Valid {
+		t.Fatalf("invalid: %s", res.Feedback)
+	}
+	if sum := res.Metrics[MetricSumRadii]; math.Abs(sum-2.54) > 1e-12 {
+		t.Errorf("sum = %v, want 2.54 whatever the program claims", sum)
+	}
+}
+
+func TestEvaluateUnknownStage(t *testing.T) {
+	tk := newTask(t, sandbox.NewConfig())
+	if _, err := tk.Evaluate(context.Background(), task.Candidate{Code: "package main"}, 1, 0); err == nil {
+		t.Error("stage 1 accepted")
+	}
+}
