@@ -27,7 +27,9 @@ type inspectArgs struct {
 // openForInspect parses the common flags of status, show, best and export
 // and opens the campaign's store.
 func openForInspect(ctx context.Context, name, usageLine string, args []string, s Streams, extra func(*inspectArgs, []string) error,
-	setFlags func(*inspectArgs, interface{ StringVar(*string, string, string, string) })) (*store.Store, inspectArgs, int) {
+	setFlags func(*inspectArgs, interface {
+		StringVar(*string, string, string, string)
+	})) (*store.Store, inspectArgs, int) {
 	var a inspectArgs
 	fs := newFlags(name, usageLine, s)
 	fs.StringVar(&a.state, "state", "", "campaign directory (default: the campaign of FILE, or the only one under .asi/)")
@@ -131,10 +133,9 @@ func runBest(ctx context.Context, args []string, s Streams) int {
 }
 
 func runExport(ctx context.Context, args []string, s Streams) int {
-	setFlags := func(a *inspectArgs, fs interface{ StringVar(*string, string, string, string) }) {
-		fs.StringVar(&a.format, "format", "jsonl", "jsonl or csv")
-		fs.StringVar(&a.output, "o", "", "write to this file instead of standard output")
-	}
+	setFlags := func(a *inspectArgs, fs interface {
+		StringVar(*string, string, string, string)
+	}) { fs.StringVar(&a.format, "format", "jsonl", "jsonl or csv"); fs.StringVar(&a.output, "o", "", "write to this file instead of standard output") }
 	st, a, code := openForInspect(ctx, "export", "[-format jsonl|csv] [-o FILE] [FILE|DIR]", args, s, nil, setFlags)
 	if st == nil {
 		return code

@@ -444,7 +444,8 @@ func (e *Engine) design(ctx context.Context, step int64, rng *rand.Rand, context
 // reason it could not.
 func applyReply(parent, reply string) (code, name, motivation, reason string) {
 	r, err := diffs.ParseReply(reply)
-	if err != nil {
+	// A reply without a name is still a usable edit.
+	if err != nil && !errors.Is(err, diffs.ErrNoName) {
 		return "", r.Name, r.Motivation, err.Error()
 	}
 	switch {

@@ -9,6 +9,7 @@ CREATE TABLE steps (
     attempts   INTEGER NOT NULL DEFAULT 1,
     claimed_at TEXT NOT NULL
 );
+CREATE INDEX steps_status ON steps (status, step);
 
 CREATE TABLE nodes (
     id          INTEGER PRIMARY KEY,

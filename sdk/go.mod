@@ -1,0 +1,3 @@
+module github.com/asi-evolve/asi/sdk
+
+go 1.25

@@ -1,5 +1,0 @@
-package circlepacking
-
-import "os"
-
-func getenv(k string) string { return os.Getenv(k) }
