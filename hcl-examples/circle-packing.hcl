@@ -16,7 +16,7 @@ campaign "circle-packing" {
   # The campaign stops at whichever limit it reaches first; leave a limit out
   # for none.
   budget {
-    steps  = 120
+    steps  = 300
     wall   = "150s"
     target = 2.635 # stop once the best sum of radii reaches this
   }

@@ -41,10 +41,11 @@ type Options struct {
 	// The default is the interpreter because evolution runs each candidate
 	// once, freshly built, so compile time dominates. Measured on a 2-core
 	// machine with a 2.5MB Go module doing about 10ms of native work
-	// (BenchmarkLoadRun): compile and one run took 1.9s with the compiler
-	// and 0.6s with the interpreter. Each run then costs about 10ms
-	// (compiler) or 60ms (interpreter) of Go start-up (BenchmarkRunCached),
-	// and the interpreter computes 5 to 10 times slower than compiled wasm.
+	// (BenchmarkLoadRun): compile and one run took 1.5-1.9s with the
+	// compiler and 0.5-0.6s with the interpreter. Each run then costs about
+	// 10ms (compiler) or 25-60ms (interpreter) of Go start-up
+	// (BenchmarkRunCached), and the interpreter computes about 5 times
+	// slower than compiled wasm.
 	// Choose the compiler for modules run many times or computing for
 	// seconds.
 	Engine Engine
@@ -215,27 +216,30 @@ func (r *Runtime) Run(ctx context.Context, m *Module, cfg Config) (Result, error
 
 	var exit *sys.ExitError
 	exited := errors.As(err, &exit)
-	if exited && exit.ExitCode() != sys.ExitCodeContextCanceled && exit.ExitCode() != sys.ExitCodeDeadlineExceeded {
+	// The host stopped the guest when its context ended and the guest did
+	// not finish by itself first (a guest that exits just as the deadline
+	// passes keeps its own result).
+	hostStopped := runCtx.Err() != nil && err != nil &&
+		(!exited || exit.ExitCode() == sys.ExitCodeContextCanceled || exit.ExitCode() == sys.ExitCodeDeadlineExceeded)
+	if exited && !hostStopped {
 		res.ExitCode = exit.ExitCode()
 	}
 	switch {
 	case context.Cause(runCtx) == errOutputLimit:
 		res.Reason = ReasonOutputLimit
 		res.Detail = fmt.Sprintf("output over the limit of %s per stream", formatBytes(uint64(cfg.OutputLimit())))
-	case ctx.Err() != nil:
+	case hostStopped && ctx.Err() != nil:
 		return res, fmt.Errorf("sandbox: run: %w", ctx.Err())
-	case runCtx.Err() != nil:
+	case hostStopped:
 		res.Reason = ReasonTimeout
 		res.Detail = fmt.Sprintf("still running after the time limit of %s", cfg.Timeout())
 	case mem.refused.Load() && err != nil:
 		res.Reason = ReasonOutOfMemory
 		res.Detail = fmt.Sprintf("memory limit of %s reached", formatBytes(limit))
-	case exited:
-		if res.ExitCode != 0 {
-			res.Reason = ReasonExit
-			res.Detail = fmt.Sprintf("exit code %d", res.ExitCode)
-		}
-	case err != nil:
+	case exited && res.ExitCode != 0:
+		res.Reason = ReasonExit
+		res.Detail = fmt.Sprintf("exit code %d", res.ExitCode)
+	case err != nil && !exited:
 		res.Reason = ReasonTrap
 		res.Detail = trapMessage(err)
 	}

@@ -538,7 +538,7 @@ func TestCirclePackingExample(t *testing.T) {
 	target := 2.635
 	want := Campaign{
 		Name: "circle-packing", Task: "circlepacking", Workers: 2, Seed: 1,
-		Budget: Budget{Steps: 120, Wall: 150 * time.Second, Target: &target},
+		Budget: Budget{Steps: 300, Wall: 150 * time.Second, Target: &target},
 	}
 	if diff := cmp.Diff(want, cfg.Campaign, ignoreSource); diff != "" {
 		t.Errorf("campaign mismatch (-want +got):\n%s", diff)

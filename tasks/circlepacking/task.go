@@ -49,7 +49,7 @@ func New(rt *sandbox.Runtime, cfg sandbox.Config) *Task {
 // Describe implements task.Interface.
 func (t *Task) Describe(ctx context.Context) (task.Description, error) {
 	st := strings.NewReplacer(
-		"{{memory}}", fmt.Sprintf("%dMiB", t.cfg.MemoryLimit()>>20),
+		"{{memory}}", formatMemory(t.cfg.MemoryLimit()),
 		"{{timeout}}", t.cfg.Timeout().String(),
 	).Replace(statement)
 	return task.Description{
@@ -125,6 +125,13 @@ func (t *Task) Evaluate(ctx context.Context, c task.Candidate, stage int, seed i
 
 func invalid(feedback string, artifacts map[string][]byte) task.Result {
 	return task.Result{Valid: false, Feedback: feedback, Artifacts: artifacts}
+}
+
+func formatMemory(bytes uint64) string {
+	if bytes%(1<<20) == 0 {
+		return fmt.Sprintf("%dMiB", bytes>>20)
+	}
+	return fmt.Sprintf("%dKiB", bytes>>10)
 }
 
 // lastBytes returns at most n bytes from the end of b, as text.

@@ -34,7 +34,7 @@ func program(t testing.TB, name string) string {
 }
 
 func TestDescribe(t *testing.T) {
-	tk := newTask(t, sandbox.NewConfig().WithTimeout(7*time.Second))
+	tk := newTask(t, sandbox.NewConfig().WithTimeout(7*time.Second).WithMemoryLimit(96<<20))
 	d, err := tk.Describe(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func TestDescribe(t *testing.T) {
 	if d.Name != "circlepacking" || d.Language != "go" || d.Primary != MetricSumRadii || d.Direction != task.Maximize {
 		t.Errorf("description header = %q %q %q %q", d.Name, d.Language, d.Primary, d.Direction)
 	}
-	if !strings.Contains(d.Statement, "7s of wall") || strings.Contains(d.Statement, "{{") {
+	if !strings.Contains(d.Statement, "96MiB of memory and 7s of wall") || strings.Contains(d.Statement, "{{") {
 		t.Errorf("statement does not show the configured limits:\n%s", d.Statement)
 	}
 	names := map[string]bool{}
