@@ -172,3 +172,52 @@ func countNodes(t *testing.T, state string) int {
 	}
 	return c.Done
 }
+
+// TestInterruptStopsCleanly sends one SIGINT: apply finishes the steps in
+// flight, leaves none unfinished, and exits 0; a second apply carries on.
+func TestInterruptStopsCleanly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a real campaign")
+	}
+	const steps = 40
+	bin := buildAsi(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "kill.hcl")
+	if err := os.WriteFile(file, []byte(fmt.Sprintf(killCampaign, steps)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(dir, "state")
+	cmd := exec.Command(bin, "apply", "-state", state, file)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(3 * time.Minute); countNodes(t, state) < 3; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("campaign made no progress")
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("apply after one interrupt: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "stopped:    interrupted") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	st, err := store.Open(context.Background(), state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts, err := st.Steps(context.Background())
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts.Running != 0 || counts.Abandoned != 0 || counts.Done >= steps+1 {
+		t.Fatalf("after a clean stop: %+v", counts)
+	}
+}
