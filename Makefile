@@ -5,12 +5,15 @@ BIN       := bin/asi
 BENCH_OUT ?= benchmarks/latest.txt
 DEMO_DIR  := .asi/demo
 
-.PHONY: all build demo test bench fmt lint check clean
+.PHONY: all build demo test python-wasm protobuf bench fmt lint check clean
 
 all: build
 
+# bin/asi and every task plugin beside it (bin/asi-task-<name>), where asi
+# finds them.
 build:
 	$(GO) build -o $(BIN) ./cmd/asi
+	@for d in tasks/*/; do n=$$(basename $$d); echo "$(GO) build -o bin/asi-task-$$n ./$$d"; $(GO) build -o bin/asi-task-$$n ./$$d || exit 1; done
 
 # Runs the circle-packing campaign offline: no key, no server, no network.
 demo: build
@@ -19,11 +22,31 @@ demo: build
 	@echo
 	@echo "Results: $(DEMO_DIR)/campaign.db  (try: $(BIN) status -state $(DEMO_DIR); $(BIN) best -state $(DEMO_DIR))"
 
-test:
+test: python-wasm build
 	$(GO) vet ./...
 	cd sdk && $(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 	cd sdk && $(GO) test -count=1 ./...
+	@for d in sdk/examples/*/; do echo "cd $$d && go vet && go test"; (cd $$d && $(GO) vet ./... && $(GO) test -count=1 ./...) || exit 1; done
+
+# CPython for wasm32-wasi, the sandbox's python guest: built once per machine
+# into the user's cache (scripts/ci/install-python-wasm.sh installs the tools).
+python-wasm:
+	scripts/build-python-wasm.sh
+
+# Regenerates sdk/protocol from sdk/proto with pinned generators
+# (protoc itself: apt-get install protobuf-compiler).
+PROTOC_GEN_GO      := google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.12
+PROTOC_GEN_GO_GRPC := google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.6.2
+PROTO_BIN          := $(CURDIR)/bin/protoc-plugins
+
+protobuf:
+	GOBIN=$(PROTO_BIN) $(GO) install $(PROTOC_GEN_GO)
+	GOBIN=$(PROTO_BIN) $(GO) install $(PROTOC_GEN_GO_GRPC)
+	cd sdk && PATH=$(PROTO_BIN):$$PATH protoc -I proto \
+		--go_out=. --go_opt=module=github.com/asi-evolve/asi/sdk \
+		--go-grpc_out=. --go-grpc_opt=module=github.com/asi-evolve/asi/sdk \
+		asi/task/v1/task.proto asi/executor/v1/executor.proto
 
 bench:
 	@mkdir -p $(dir $(BENCH_OUT))

@@ -22,6 +22,19 @@ campaign "circle-packing" {
   }
 }
 
+# Settings for the task plugin (bin/asi-task-circlepacking, which `make build`
+# puts beside bin/asi). The plugin checks them: `asi plan` reports a bad one.
+task {
+  language = "go" # the language candidates are written in
+}
+
+# A plugin block pins where a task's binary is, and its checksum:
+#
+# plugin "circlepacking" {
+#   path   = "../bin/asi-task-circlepacking"
+#   sha256 = "..." # sha256sum bin/asi-task-circlepacking
+# }
+
 # To use a real model, uncomment these two blocks. Any OpenAI-compatible
 # server works; the key is read from the environment, never written here.
 #
@@ -42,6 +55,13 @@ campaign "circle-packing" {
 database {
   sampler  = "ucb1"
   sample_n = 3
+}
+
+# The cognition base: priors shown to the researcher at every step, and the
+# lessons the analyzer learns written back. Stored in the campaign database.
+cognition {
+  seed  = ["cognition/*.md"]
+  top_k = 3
 }
 
 # Limits for each candidate program, which runs in the wazero sandbox.

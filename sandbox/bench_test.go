@@ -2,10 +2,14 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // BenchmarkRunCached measures the per-run overhead of an already compiled
@@ -95,4 +99,120 @@ func moduleBytes(b *testing.B, source []byte) []byte {
 		b.Fatal(err)
 	}
 	return wasm
+}
+
+// BenchmarkRunCachedC measures what the sandbox itself costs a run: a small
+// C module starts in microseconds, so this is instantiation, WASI setup and
+// teardown, with no language runtime to start.
+func BenchmarkRunCachedC(b *testing.B) {
+	r := newRuntime(b, Options{CacheDir: CacheDir(), Engine: EngineCompiler})
+	src, err := os.ReadFile(filepath.Join("testdata", "toolchains", "hello.c"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := r.Prepare(context.Background(), "c", map[string][]byte{"hello.c": src})
+	if errors.Is(err, ErrToolchainMissing) {
+		b.Skip(err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	cfg := NewConfig().WithArgs("a").WithStdin([]byte("b"))
+	for b.Loop() {
+		res, err := r.RunProgram(context.Background(), p, cfg)
+		if err != nil || !res.OK() {
+			b.Fatalf("run: %v %s %s", err, res.Reason, res.Detail)
+		}
+	}
+}
+
+// BenchmarkJavaScriptEndToEnd prepares and runs a new JavaScript source
+// each iteration, as a campaign step does. The interpreter was built and
+// compiled before the timer starts: a campaign pays that once.
+func BenchmarkJavaScriptEndToEnd(b *testing.B) {
+	r := newRuntime(b, Options{CacheDir: CacheDir()})
+	warm, err := r.Prepare(context.Background(), "javascript", map[string][]byte{"main.js": []byte("print(1)")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	warm.Close()
+	cfg := NewConfig()
+	i := 0
+	for b.Loop() {
+		i++
+		src := fmt.Sprintf("let s = 0;\nfor (let i = 0; i < 1000; i++) { s += i * %d; }\nprint(s);\n", i)
+		p, err := r.Prepare(context.Background(), "javascript", map[string][]byte{"main.js": []byte(src)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := r.RunProgram(context.Background(), p, cfg)
+		p.Close()
+		if err != nil || !res.OK() {
+			b.Fatalf("run: %v %s %s %s", err, res.Reason, res.Detail, res.Stderr)
+		}
+	}
+}
+
+// BenchmarkMatMul runs the same Go file, a 200x200 matrix multiply,
+// natively and in the sandbox (compiler engine) in one benchmark, so the
+// ratio compares numbers measured together. Each program times its own
+// kernel, so start-up costs are left out; native_ms and wazero_ms are per
+// multiply.
+func BenchmarkMatMul(b *testing.B) {
+	const reps = 5
+	src := guest(b, "matmul")
+	dir := b.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.go"), src, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module matmul\n\ngo 1.26\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	native := filepath.Join(dir, "matmul")
+	build := exec.Command("go", "build", "-o", native, ".")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	if out, err := build.CombinedOutput(); err != nil {
+		b.Fatalf("native build: %v\n%s", err, out)
+	}
+	r := newRuntime(b, Options{CacheDir: CacheDir(), Engine: EngineCompiler})
+	m, err := r.BuildGo(context.Background(), src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close(context.Background())
+	cfg := NewConfig().WithArgs(fmt.Sprint(reps)).WithTimeout(time.Minute)
+
+	var nativeNS, wasmNS int64
+	for b.Loop() {
+		out, err := exec.Command(native, fmt.Sprint(reps)).Output()
+		if err != nil {
+			b.Fatal(err)
+		}
+		nativeSum, ns := parseMatMul(b, string(out))
+		nativeNS += ns
+		res := mustRun(b, r, m, cfg)
+		if !res.OK() {
+			b.Fatalf("wasm run: %s %s", res.Reason, res.Detail)
+		}
+		wasmSum, ns := parseMatMul(b, string(res.Stdout))
+		wasmNS += ns
+		if nativeSum != wasmSum {
+			b.Fatalf("checksums differ: native %s, wasm %s", nativeSum, wasmSum)
+		}
+	}
+	b.ReportMetric(float64(nativeNS)/float64(b.N)/1e6, "native_ms")
+	b.ReportMetric(float64(wasmNS)/float64(b.N)/1e6, "wazero_ms")
+	b.ReportMetric(float64(wasmNS)/float64(nativeNS), "ratio")
+}
+
+func parseMatMul(b *testing.B, out string) (string, int64) {
+	b.Helper()
+	var sum string
+	var ns int64
+	if _, err := fmt.Sscanf(strings.ReplaceAll(out, "=", " "), "checksum %s ns_per_multiply %d", &sum, &ns); err != nil {
+		b.Fatalf("parse %q: %v", out, err)
+	}
+	return sum, ns
 }

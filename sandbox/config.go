@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"maps"
 	"slices"
 	"time"
 )
@@ -30,6 +31,10 @@ type Config struct {
 	outputLimit    int
 	outputLimitSet bool
 	args           []string
+	mounts         []Mount
+	env            map[string]string
+	fixedClock     bool
+	seed           uint64
 }
 
 // NewConfig returns the closed default configuration.
@@ -87,6 +92,53 @@ func (c Config) WithArgs(args ...string) Config {
 	return c
 }
 
+// WithReadOnlyMount makes the host directory hostDir visible to the guest
+// at guestDir (an absolute guest path such as "/data"), read-only: the guest
+// can neither create, change nor delete anything under it, and cannot reach
+// outside it through "..". Mounts add up; a later mount at the same guestDir
+// replaces the earlier one. The default is no mount: the guest sees no file
+// system at all.
+func (c Config) WithReadOnlyMount(hostDir, guestDir string) Config {
+	return c.withMount(Mount{HostDir: hostDir, GuestDir: guestDir})
+}
+
+func (c Config) withMount(m Mount) Config {
+	mounts := slices.DeleteFunc(slices.Clone(c.mounts), func(o Mount) bool { return o.GuestDir == m.GuestDir })
+	c.mounts = append(mounts, m)
+	return c
+}
+
+// WithEnv sets one environment variable the guest sees. The host's own
+// environment is never passed through. The default is an empty environment.
+func (c Config) WithEnv(key, value string) Config {
+	env := maps.Clone(c.env)
+	if env == nil {
+		env = map[string]string{}
+	}
+	env[key] = value
+	c.env = env
+	return c
+}
+
+// WithDeterministicClock makes the guest's clocks fake: wall time starts at
+// 2022-01-01T00:00:00Z and both clocks advance 1ms each time they are read;
+// sleeping returns at once. Runs of the same input then see the same times.
+// The default is the host's real clocks, because candidates often search
+// until a time budget is spent; the wall timeout bounds both.
+func (c Config) WithDeterministicClock() Config {
+	c.fixedClock = true
+	return c
+}
+
+// WithRandSeed seeds the guest's random source (WASI random_get, which Go's
+// crypto/rand and map iteration and C's getentropy read). The same seed
+// gives the same bytes in every run. The default seed is 0: runs are
+// reproducible unless a caller asks otherwise.
+func (c Config) WithRandSeed(seed uint64) Config {
+	c.seed = seed
+	return c
+}
+
 // MemoryLimit returns the memory cap in bytes (a whole number of pages).
 func (c Config) MemoryLimit() uint64 {
 	if c.memoryLimit == 0 {
@@ -110,6 +162,21 @@ func (c Config) OutputLimit() int {
 	}
 	return c.outputLimit
 }
+
+// Mounts returns the read-only mounts, in the order they were added.
+func (c Config) Mounts() []Mount { return slices.Clone(c.mounts) }
+
+// Args returns the arguments after the program name.
+func (c Config) Args() []string { return slices.Clone(c.args) }
+
+// Env returns a copy of the guest's environment.
+func (c Config) Env() map[string]string { return maps.Clone(c.env) }
+
+// DeterministicClock reports whether the guest sees fake clocks.
+func (c Config) DeterministicClock() bool { return c.fixedClock }
+
+// RandSeed returns the seed of the guest's random source.
+func (c Config) RandSeed() uint64 { return c.seed }
 
 // argv returns the full argument vector, program name first.
 func (c Config) argv() []string {

@@ -88,3 +88,29 @@ func TestCleanBuildOutput(t *testing.T) {
 		t.Errorf("cleanBuildOutput() = %q, want %q", got, want)
 	}
 }
+
+func TestConfigMountsAndEnvAreImmutable(t *testing.T) {
+	base := NewConfig().WithEnv("A", "1").WithReadOnlyMount("/host/a", "/a")
+	changed := base.WithEnv("A", "2").WithEnv("B", "3").
+		WithReadOnlyMount("/host/b", "/b").WithReadOnlyMount("/host/a2", "/a")
+
+	if diff := cmp.Diff(map[string]string{"A": "1"}, base.Env()); diff != "" {
+		t.Errorf("base env changed (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]Mount{{HostDir: "/host/a", GuestDir: "/a"}}, base.Mounts()); diff != "" {
+		t.Errorf("base mounts changed (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(map[string]string{"A": "2", "B": "3"}, changed.Env()); diff != "" {
+		t.Errorf("env (-want +got):\n%s", diff)
+	}
+	wantMounts := []Mount{{HostDir: "/host/b", GuestDir: "/b"}, {HostDir: "/host/a2", GuestDir: "/a"}}
+	if diff := cmp.Diff(wantMounts, changed.Mounts()); diff != "" {
+		t.Errorf("a later mount at the same guest path should replace the earlier (-want +got):\n%s", diff)
+	}
+	if NewConfig().DeterministicClock() || NewConfig().RandSeed() != 0 {
+		t.Error("defaults: want real clocks and seed 0")
+	}
+	if c := NewConfig().WithDeterministicClock().WithRandSeed(9); !c.DeterministicClock() || c.RandSeed() != 9 {
+		t.Error("WithDeterministicClock/WithRandSeed not kept")
+	}
+}

@@ -1,19 +1,24 @@
-// Package sandbox runs untrusted WebAssembly guests, and builds Go programs
-// into such guests, on wazero.
+// Package sandbox runs untrusted programs as WebAssembly guests on wazero,
+// and turns source in several languages into such guests.
 //
-// A Runtime is shared by all runs of a campaign. Load compiles a wasm binary
-// into a Module; BuildGo first builds Go source for GOOS=wasip1. Run
-// instantiates a Module afresh under a Config and returns what the guest
-// wrote and why it stopped.
+// A Runtime is shared by all runs of a campaign. A Toolchain (Lookup, or
+// Runtime.Prepare by language name: wasm, go, javascript, c, and the ones
+// Toolchains lists) turns a candidate's files into a Program; RunProgram
+// runs it under a Config. Underneath, Load compiles a wasm binary into a
+// Module, BuildGo builds Go source for GOOS=wasip1, and Run instantiates a
+// Module afresh and returns what the guest wrote and why it stopped.
+//
+// docs/sandbox.md has the full threat model and measured costs.
 //
 // # Threat model
 //
 // Guests are hostile: candidate programs written by a language model, or by
 // anyone able to steer one. The package promises that a guest
 //
-//   - sees no host file (no filesystem is mounted), no environment variable,
-//     no argument but those in its Config, no network (WASI preview 1 has
-//     no socket creation, and none is pre-opened);
+//   - sees no host file but those under read-only mounts its Config or its
+//     toolchain names (opened with os.OpenRoot, so links cannot lead out),
+//     no environment variable and no argument but those named, no network
+//     (WASI preview 1 has no socket creation, and none is pre-opened);
 //   - cannot run past its wall-clock timeout (the instance is closed when its
 //     context ends), grow memory past its limit, or make the host keep more
 //     than its output limit;
@@ -23,8 +28,9 @@
 //     modules with other imports).
 //
 // The guest can read the clocks and burn the CPU it is given until its
-// timeout. Its random source is wazero's deterministic one, so a run is
-// reproducible given the same input and timing.
+// timeout (a sleep ends at the deadline too). Its random source is seeded
+// (Config.WithRandSeed) and its clocks can be fake
+// (Config.WithDeterministicClock), so a run is reproducible.
 //
 // Everything a guest returns, stdout and stderr included, is untrusted: a
 // caller recomputes any score from what the guest produced, never believes a
@@ -33,7 +39,10 @@
 // BuildGo runs the host's go command on untrusted source. Go builds run no
 // code from the source (cgo is disabled, no network, no module download), so
 // the risk is the compiler's own: it is bounded by a time limit and a
-// source-size limit, in a temporary directory removed afterwards.
+// source-size limit, in a temporary directory removed afterwards. The c
+// toolchain runs clang the same way, and first refuses sources that would
+// make clang read host files (includes outside the program and the C
+// library, #embed, inline assembly).
 //
 // # Rules
 //

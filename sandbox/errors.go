@@ -13,6 +13,13 @@ var (
 	// ErrUnsupportedImport is returned by Load for a module that imports
 	// anything but WASI preview 1.
 	ErrUnsupportedImport = errors.New("sandbox: unsupported import")
+	// ErrUnknownLanguage is returned by Lookup for a language with no
+	// toolchain.
+	ErrUnknownLanguage = errors.New("sandbox: unknown language")
+	// ErrToolchainMissing is returned by Prepare when a host tool the
+	// language needs (clang with the wasm32-wasi target) is not installed;
+	// the message says how to install it.
+	ErrToolchainMissing = errors.New("sandbox: toolchain not installed")
 )
 
 // CompileError is returned by BuildGo when the source does not build. Output

@@ -48,3 +48,42 @@ func main() {
 	// reason="" exit=0
 	// guest read "42"; environment has 0 variables
 }
+
+func ExampleRuntime_RunProgram() {
+	ctx := context.Background()
+	rt, err := sandbox.NewRuntime(ctx, sandbox.Options{CacheDir: sandbox.CacheDir()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer rt.Close(ctx)
+
+	// A candidate's files, by language; "go", "javascript", "c" and "wasm"
+	// work the same way.
+	p, err := rt.Prepare(ctx, "go", map[string][]byte{"main.go": []byte(`package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	_, err := os.ReadFile("/etc/passwd")
+	fmt.Println("host file readable:", err == nil)
+	for {
+	}
+}
+`)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer p.Close()
+
+	res, err := rt.RunProgram(ctx, p, sandbox.NewConfig().WithTimeout(200*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("%s%s: %s\n", res.Stdout, res.Reason, res.Detail)
+	// Output:
+	// host file readable: false
+	// timeout: still running after the time limit of 200ms
+}

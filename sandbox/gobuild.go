@@ -87,27 +87,35 @@ func (r *Runtime) buildPath(key string) string {
 }
 
 func (r *Runtime) goBuild(ctx context.Context, goPath, goVersion string, source []byte) ([]byte, error) {
+	goMod := fmt.Sprintf("module guest\n\ngo %s\n", languageVersion(goVersion))
+	return r.goBuildFiles(ctx, goPath, r.opt.BuildTimeout, map[string][]byte{
+		"go.mod":  []byte(goMod),
+		"main.go": source,
+	})
+}
+
+// goBuildFiles writes files (a main package with its go.mod) to a fresh
+// directory and builds it for wasip1 within timeout, with no network: the
+// modules go.mod requires must be in the module cache.
+func (r *Runtime) goBuildFiles(ctx context.Context, goPath string, timeout time.Duration, files map[string][]byte) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "asi-gobuild-")
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: build dir: %w", err)
 	}
 	defer os.RemoveAll(dir)
-
-	goMod := fmt.Sprintf("module guest\n\ngo %s\n", languageVersion(goVersion))
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(goMod), 0o644); err != nil {
-		return nil, fmt.Errorf("sandbox: write go.mod: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.go"), source, 0o644); err != nil {
-		return nil, fmt.Errorf("sandbox: write main.go: %w", err)
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return nil, fmt.Errorf("sandbox: write %s: %w", name, err)
+		}
 	}
 
-	buildCtx, cancel := context.WithTimeout(ctx, r.opt.BuildTimeout)
+	buildCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(buildCtx, goPath, buildFlags...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0",
-		"GOTOOLCHAIN=local", "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off",
+		"GOTOOLCHAIN=local", "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOSUMDB=off",
 	)
 	killProcessGroup(cmd)
 	r.builds.Add(1)
@@ -117,7 +125,7 @@ func (r *Runtime) goBuild(ctx context.Context, goPath, goVersion string, source 
 		case ctx.Err() != nil:
 			return nil, fmt.Errorf("sandbox: go build: %w", ctx.Err())
 		case buildCtx.Err() != nil:
-			return nil, &CompileError{Output: fmt.Sprintf("go build took longer than %s", r.opt.BuildTimeout)}
+			return nil, &CompileError{Output: fmt.Sprintf("go build took longer than %s", timeout)}
 		}
 		var exitErr *exec.ExitError
 		if !errors.As(err, &exitErr) {

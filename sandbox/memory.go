@@ -11,7 +11,17 @@ import (
 // share the compiled modules of one runtime.
 type memoryCap struct {
 	limit   uint64
-	refused atomic.Bool // a grow past the limit was refused
+	refused atomic.Bool   // a grow past the limit was refused
+	peak    atomic.Uint64 // the largest size any memory of the run reached
+}
+
+func (m *memoryCap) note(size uint64) {
+	for {
+		old := m.peak.Load()
+		if size <= old || m.peak.CompareAndSwap(old, size) {
+			return
+		}
+	}
 }
 
 func (m *memoryCap) Allocate(capacity, maxBytes uint64) experimental.LinearMemory {
@@ -33,6 +43,7 @@ func (c *cappedMemory) Reallocate(size uint64) []byte {
 		c.owner.refused.Store(true)
 		return nil
 	}
+	c.owner.note(size)
 	if size <= uint64(cap(c.buf)) {
 		c.buf = c.buf[:size]
 		return c.buf

@@ -12,18 +12,23 @@ import (
 // concurrently. Close it when no longer needed: a campaign compiles a module
 // per candidate, and compiled code is held until Close.
 type Module struct {
+	wz          wazero.Runtime // the runtime that compiled it, and runs it
 	compiled    wazero.CompiledModule
 	size        int
 	minMemory   uint64
 	compileTime time.Duration
 	buildTime   time.Duration
 	buildCached bool
+	shared      bool   // held by the Runtime (an interpreter): Close does nothing
+	path        string // the host file the wasm came from, "" when built or given as bytes
 	closed      atomic.Bool
 }
 
-// Close releases the compiled code. Closing twice is harmless.
+// Close releases the compiled code. Closing twice is harmless. Closing a
+// Runtime-held interpreter module (Program.Module of javascript or python)
+// does nothing: it lives as long as its Runtime.
 func (m *Module) Close(ctx context.Context) error {
-	if m.closed.Swap(true) {
+	if m.shared || m.closed.Swap(true) {
 		return nil
 	}
 	return m.compiled.Close(ctx)

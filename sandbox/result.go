@@ -13,8 +13,10 @@ const (
 	ReasonTrap        Reason = "trap"          // a WebAssembly trap (unreachable, bad memory access, ...)
 	ReasonExit        Reason = "exit"          // the guest exited with a non-zero code
 	ReasonOutputLimit Reason = "output_limit"  // the guest wrote more than the output limit
-	// ReasonCompile is for callers that report a *CompileError as a failed
-	// run; Run itself never returns it.
+	// ReasonCompile means the source did not compile. Run never returns
+	// it; RunProgram does when an interpreter rejects the source, and
+	// callers use it to report a *CompileError as a failed run. Detail
+	// holds the compiler's message.
 	ReasonCompile Reason = "compile"
 )
 
@@ -32,6 +34,9 @@ type Result struct {
 	StdoutTruncated, StderrTruncated bool
 	// Wall is the time from instantiation to the end of the run.
 	Wall time.Duration
+	// PeakMemoryPages is the largest size the guest's linear memory
+	// reached, in 64KiB pages.
+	PeakMemoryPages uint32
 	// Reason is empty when the guest exited 0 within its limits.
 	Reason Reason
 	// Detail explains Reason in a sentence: the trap message, the exit code,

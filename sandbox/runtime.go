@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,7 +49,9 @@ type Options struct {
 	// (BenchmarkRunCached), and the interpreter computes about 5 times
 	// slower than compiled wasm.
 	// Choose the compiler for modules run many times or computing for
-	// seconds.
+	// seconds. Interpreters held by the Runtime (javascript, python) are
+	// always compiled, once, whatever Engine says: every candidate of
+	// their language runs them.
 	Engine Engine
 
 	// GoCommand is the go command BuildGo runs; "" finds "go" on PATH.
@@ -55,6 +59,8 @@ type Options struct {
 
 	// BuildTimeout caps one go build; 0 means 2 minutes.
 	BuildTimeout time.Duration
+
+	worker workerMode // see python_worker.go
 }
 
 // Runtime compiles and runs guest modules. One Runtime serves a whole
@@ -65,6 +71,15 @@ type Runtime struct {
 	wz     wazero.Runtime
 	cache  wazero.CompilationCache // nil without CacheDir
 	closed atomic.Bool
+
+	// compiled runs modules that are compiled once and run many times
+	// (interpreters); it is wz itself when the engine is the compiler.
+	compiledOnce sync.Once
+	compiled     wazero.Runtime
+	compiledErr  error
+
+	sharedMu sync.Mutex
+	shared   map[string]*sharedEntry
 
 	goOnce    sync.Once
 	goPath    string
@@ -85,11 +100,7 @@ func NewRuntime(ctx context.Context, opt Options) (*Runtime, error) {
 	default:
 		return nil, fmt.Errorf("sandbox: unknown engine %q", opt.Engine)
 	}
-	// Per-run memory limits come from memoryCap; the runtime's own limit
-	// only bounds what any module may declare.
-	rc = rc.WithCloseOnContextDone(true).WithMemoryLimitPages(maxMemoryLimit / pageSize)
-
-	r := &Runtime{opt: opt}
+	r := &Runtime{opt: opt, shared: map[string]*sharedEntry{}}
 	if opt.BuildTimeout <= 0 {
 		r.opt.BuildTimeout = 2 * time.Minute
 	}
@@ -99,14 +110,42 @@ func NewRuntime(ctx context.Context, opt Options) (*Runtime, error) {
 			return nil, fmt.Errorf("sandbox: cache dir %s: %w", opt.CacheDir, err)
 		}
 		r.cache = cache
-		rc = rc.WithCompilationCache(cache)
 	}
-	r.wz = wazero.NewRuntimeWithConfig(ctx, rc)
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, r.wz); err != nil {
+	wz, err := r.newWazero(ctx, rc)
+	if err != nil {
 		_ = r.Close(ctx)
-		return nil, fmt.Errorf("sandbox: instantiate wasi: %w", err)
+		return nil, err
+	}
+	r.wz = wz
+	if opt.Engine == EngineCompiler {
+		r.compiledOnce.Do(func() { r.compiled = wz })
 	}
 	return r, nil
+}
+
+// newWazero starts one wazero runtime with WASI preview 1.
+func (r *Runtime) newWazero(ctx context.Context, rc wazero.RuntimeConfig) (wazero.Runtime, error) {
+	// Per-run memory limits come from memoryCap; the runtime's own limit
+	// only bounds what any module may declare.
+	rc = rc.WithCloseOnContextDone(r.opt.worker != workerChild).WithMemoryLimitPages(maxMemoryLimit / pageSize)
+	if r.cache != nil {
+		rc = rc.WithCompilationCache(r.cache)
+	}
+	wz := wazero.NewRuntimeWithConfig(ctx, rc)
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, wz); err != nil {
+		_ = wz.Close(ctx)
+		return nil, fmt.Errorf("sandbox: instantiate wasi: %w", err)
+	}
+	return wz, nil
+}
+
+// compilerRuntime returns the wazero runtime that compiles to machine code,
+// starting it on first use.
+func (r *Runtime) compilerRuntime() (wazero.Runtime, error) {
+	r.compiledOnce.Do(func() {
+		r.compiled, r.compiledErr = r.newWazero(context.Background(), wazero.NewRuntimeConfigCompiler())
+	})
+	return r.compiled, r.compiledErr
 }
 
 // Close releases every module of the runtime. Runs in progress are stopped.
@@ -114,7 +153,15 @@ func (r *Runtime) Close(ctx context.Context) error {
 	if r.closed.Swap(true) {
 		return nil
 	}
-	err := r.wz.Close(ctx)
+	var err error
+	if r.wz != nil {
+		err = r.wz.Close(ctx)
+	}
+	// Take the once so no compiler runtime starts after Close.
+	r.compiledOnce.Do(func() {})
+	if r.compiled != nil && r.compiled != r.wz {
+		err = errors.Join(err, r.compiled.Close(ctx))
+	}
 	if r.cache != nil {
 		err = errors.Join(err, r.cache.Close(ctx))
 	}
@@ -125,11 +172,17 @@ func (r *Runtime) Close(ctx context.Context) error {
 // wasi_snapshot_preview1. With a CacheDir, compiling the same bytes again
 // (in this or a later process) reuses the stored machine code.
 func (r *Runtime) Load(ctx context.Context, wasm []byte) (*Module, error) {
+	return r.loadOn(ctx, r.wz, wasm)
+}
+
+// loadOn compiles wasm on the wazero runtime wz (the default one, or the
+// compiler for modules run many times).
+func (r *Runtime) loadOn(ctx context.Context, wz wazero.Runtime, wasm []byte) (*Module, error) {
 	if r.closed.Load() {
 		return nil, ErrClosed
 	}
 	start := time.Now()
-	compiled, err := r.wz.CompileModule(ctx, wasm)
+	compiled, err := wz.CompileModule(ctx, wasm)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: compile module: %w", err)
 	}
@@ -148,6 +201,7 @@ func (r *Runtime) Load(ctx context.Context, wasm []byte) (*Module, error) {
 		minMemory = max(minMemory, uint64(m.Min())*pageSize)
 	}
 	return &Module{
+		wz:          wz,
 		compiled:    compiled,
 		size:        len(wasm),
 		minMemory:   minMemory,
@@ -185,7 +239,12 @@ func (r *Runtime) Run(ctx context.Context, m *Module, cfg Config) (Result, error
 	mem := &memoryCap{limit: limit}
 	runCtx = experimental.WithMemoryAllocator(runCtx, mem)
 
-	stop := func() { cancel(errOutputLimit) }
+	stop := func() {
+		cancel(errOutputLimit)
+		// Write is called by the guest's fd_write: the panic ends the
+		// guest at once, also where no context check would (workers).
+		panic(sys.NewExitError(sys.ExitCodeContextCanceled))
+	}
 	stdout := &cappedWriter{limit: cfg.OutputLimit(), onExceed: stop}
 	stderr := &cappedWriter{limit: cfg.OutputLimit(), onExceed: stop}
 	mc := wazero.NewModuleConfig().
@@ -194,13 +253,31 @@ func (r *Runtime) Run(ctx context.Context, m *Module, cfg Config) (Result, error
 		WithStdin(bytes.NewReader(cfg.stdin)).
 		WithStdout(stdout).
 		WithStderr(stderr).
+		WithRandSource(newRandSource(cfg.seed))
+	if !cfg.fixedClock {
 		// Real clocks: candidates often search until a time budget is spent.
-		WithSysWalltime().
-		WithSysNanotime().
-		WithSysNanosleep()
+		// Sleeping ends with the run: wazero's own sleep would hold the
+		// run past its deadline.
+		mc = mc.WithSysWalltime().WithSysNanotime().WithNanosleep(sleepUntilDone(runCtx))
+	}
+	for _, k := range slices.Sorted(maps.Keys(cfg.env)) {
+		mc = mc.WithEnv(k, cfg.env[k])
+	}
+	if len(cfg.mounts) > 0 {
+		mounts, closeMounts, err := openMounts(cfg.mounts, &openLimit{})
+		if err != nil {
+			return Result{}, err
+		}
+		defer closeMounts()
+		fsc := wazero.NewFSConfig()
+		for _, mnt := range cfg.mounts {
+			fsc = fsc.WithFSMount(mounts[mnt.GuestDir], mnt.GuestDir)
+		}
+		mc = mc.WithFSConfig(fsc)
+	}
 
 	start := time.Now()
-	mod, err := r.wz.InstantiateModule(runCtx, m.compiled, mc)
+	mod, err := m.wz.InstantiateModule(runCtx, m.compiled, mc)
 	wall := time.Since(start)
 	if mod != nil {
 		_ = mod.Close(ctx)
@@ -210,7 +287,7 @@ func (r *Runtime) Run(ctx context.Context, m *Module, cfg Config) (Result, error
 		// Close stops runs with exit code 0; do not mistake that for success.
 		return Result{}, ErrClosed
 	}
-	res := Result{Wall: wall}
+	res := Result{Wall: wall, PeakMemoryPages: uint32(mem.peak.Load() / pageSize)}
 	res.Stdout, res.StdoutTruncated = stdout.result()
 	res.Stderr, res.StderrTruncated = stderr.result()
 
@@ -224,18 +301,21 @@ func (r *Runtime) Run(ctx context.Context, m *Module, cfg Config) (Result, error
 	if exited && !hostStopped {
 		res.ExitCode = exit.ExitCode()
 	}
+	// A refused grow is the root cause when it comes with a failure: a
+	// guest out of memory may then flood its output with a stack dump, or
+	// take past its deadline to print one.
 	switch {
-	case context.Cause(runCtx) == errOutputLimit:
-		res.Reason = ReasonOutputLimit
-		res.Detail = fmt.Sprintf("output over the limit of %s per stream", formatBytes(uint64(cfg.OutputLimit())))
 	case hostStopped && ctx.Err() != nil:
 		return res, fmt.Errorf("sandbox: run: %w", ctx.Err())
-	case hostStopped:
-		res.Reason = ReasonTimeout
-		res.Detail = fmt.Sprintf("still running after the time limit of %s", cfg.Timeout())
 	case mem.refused.Load() && err != nil:
 		res.Reason = ReasonOutOfMemory
 		res.Detail = fmt.Sprintf("memory limit of %s reached", formatBytes(limit))
+	case context.Cause(runCtx) == errOutputLimit:
+		res.Reason = ReasonOutputLimit
+		res.Detail = fmt.Sprintf("output over the limit of %s per stream", formatBytes(uint64(cfg.OutputLimit())))
+	case hostStopped:
+		res.Reason = ReasonTimeout
+		res.Detail = fmt.Sprintf("still running after the time limit of %s", cfg.Timeout())
 	case exited && res.ExitCode != 0:
 		res.Reason = ReasonExit
 		res.Detail = fmt.Sprintf("exit code %d", res.ExitCode)

@@ -87,7 +87,7 @@ func TestRunHello(t *testing.T) {
 	m := mustBuild(t, r, "hello")
 	res := mustRun(t, r, m, NewConfig().WithStdin([]byte(`{"name":"world"}`)))
 	want := Result{Stdout: []byte(`{"greeting":"hello, world"}` + "\n")}
-	if diff := cmp.Diff(want, res, cmpopts.IgnoreFields(Result{}, "Wall"), cmpopts.EquateEmpty()); diff != "" {
+	if diff := cmp.Diff(want, res, cmpopts.IgnoreFields(Result{}, "Wall", "PeakMemoryPages"), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("result mismatch (-want +got):\n%s", diff)
 	}
 	if !res.OK() {

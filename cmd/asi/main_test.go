@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/asi-evolve/asi/core/store"
+	"github.com/asi-evolve/asi/plugins/plugintest"
 )
 
 // buildAsi compiles the command once for the end-to-end tests.
@@ -21,6 +22,10 @@ func buildAsi(t *testing.T) string {
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		t.Fatalf("build asi: %v\n%s", err, out)
+	}
+	// The task plugins go beside the binary, as `make build` puts them.
+	if err := plugintest.BuildTasks(filepath.Dir(bin)); err != nil {
+		t.Fatal(err)
 	}
 	return bin
 }
@@ -80,32 +85,15 @@ func TestSIGKILLResume(t *testing.T) {
 		t.Skip("runs a real campaign")
 	}
 	const steps = 14
-	bin := buildAsi(t)
-	dir := t.TempDir()
-	file := filepath.Join(dir, "kill.hcl")
-	if err := os.WriteFile(file, []byte(fmt.Sprintf(killCampaign, steps)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	state := filepath.Join(dir, "state")
+	bin, file, state := writeCampaign(t, steps)
 	ctx := context.Background()
 
 	cmd := exec.Command(bin, "apply", "-state", state, file)
-	cmd.Dir = dir
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Wait for a few nodes, then kill without warning.
-	deadline := time.Now().Add(3 * time.Minute)
-	for {
-		if n := countNodes(t, state); n >= 4 {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatal("campaign made no progress")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitForNodes(t, cmd, state, 4)
+	// Kill without warning.
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -156,6 +144,30 @@ func TestSIGKILLResume(t *testing.T) {
 	t.Logf("killed with %d nodes stored; resumed to %d", killedAt, len(nodes))
 }
 
+// writeCampaign builds asi and writes a campaign of the given step budget;
+// it returns the binary, the campaign file and its state directory.
+func writeCampaign(t *testing.T, steps int) (bin, file, state string) {
+	t.Helper()
+	bin = buildAsi(t)
+	dir := t.TempDir()
+	file = filepath.Join(dir, "campaign.hcl")
+	if err := os.WriteFile(file, []byte(fmt.Sprintf(killCampaign, steps)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return bin, file, filepath.Join(dir, "state")
+}
+
+// waitForNodes waits until the running apply has stored n nodes.
+func waitForNodes(t *testing.T, cmd *exec.Cmd, state string, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(3 * time.Minute); countNodes(t, state) < n; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("campaign made no progress")
+		}
+	}
+}
+
 func countNodes(t *testing.T, state string) int {
 	t.Helper()
 	if _, err := os.Stat(filepath.Join(state, store.FileName)); err != nil {
@@ -180,25 +192,14 @@ func TestInterruptStopsCleanly(t *testing.T) {
 		t.Skip("runs a real campaign")
 	}
 	const steps = 40
-	bin := buildAsi(t)
-	dir := t.TempDir()
-	file := filepath.Join(dir, "kill.hcl")
-	if err := os.WriteFile(file, []byte(fmt.Sprintf(killCampaign, steps)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	state := filepath.Join(dir, "state")
+	bin, file, state := writeCampaign(t, steps)
 	cmd := exec.Command(bin, "apply", "-state", state, file)
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(3 * time.Minute); countNodes(t, state) < 3; time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatal("campaign made no progress")
-		}
-	}
+	waitForNodes(t, cmd, state, 3)
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
 )
 
 // ignoreSource leaves out what only locates a value in the source; ranges
@@ -20,6 +21,7 @@ import (
 var ignoreSource = cmp.Options{
 	cmpopts.IgnoreTypes(hcl.Range{}),
 	cmpopts.IgnoreFields(Executor{}, "Body"),
+	cmp.Comparer(func(a, b cty.Value) bool { return a.RawEquals(b) }),
 }
 
 func absDir(t *testing.T, dir string) string {
@@ -66,6 +68,8 @@ func TestLoadFileDecodes(t *testing.T) {
 				},
 				Cognition: Cognition{Store: "embedded", TopK: 5},
 				Sandbox:   Sandbox{Memory: 256 << 20, Timeout: 30 * time.Second, OutputLimit: 1 << 20},
+				Plugins:   map[string]*Plugin{},
+				Task:      TaskBlock{Settings: map[string]TaskSetting{}},
 			},
 		},
 		{
@@ -98,6 +102,14 @@ func TestLoadFileDecodes(t *testing.T) {
 				},
 				Sandbox:   Sandbox{Memory: 3 << 29, Timeout: 45 * time.Second, OutputLimit: 65536},
 				Executors: []*Executor{{Type: "local"}, {Type: "slurm"}},
+				Plugins: map[string]*Plugin{"circlepacking": {
+					Name: "circlepacking", Path: "plugins/asi-task-circlepacking",
+					SHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+				}},
+				Task: TaskBlock{Settings: map[string]TaskSetting{
+					"language": {Value: cty.StringVal("go")},
+					"weights":  {Value: cty.TupleVal([]cty.Value{cty.NumberIntVal(1), cty.NumberIntVal(2)})},
+				}},
 			},
 		},
 		{

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"strings"
 	"time"
@@ -22,7 +23,9 @@ type Config struct {
 	Database  Database
 	Cognition Cognition
 	Sandbox   Sandbox
-	Executors []*Executor // in file order
+	Executors []*Executor        // in file order
+	Plugins   map[string]*Plugin // plugin blocks by name; never nil
+	Task      TaskBlock          // the task block's settings, for the task plugin
 }
 
 // Campaign is the campaign block.
@@ -96,6 +99,15 @@ type Cognition struct {
 	Seed     []string // globs of documents loaded at start, relative to Config.Dir
 	TopK     int      // items retrieved per query; default 5
 	MinScore float64  // items under this similarity are dropped; default 0
+	// Embedder is the label of the model block whose /embeddings endpoint
+	// embeds items; "" uses the offline embedder (no model needed).
+	Embedder string
+	// Dimensions is the embedder's vector size: the offline embedder's
+	// (default 384) or what the model answers with (required with a model).
+	Dimensions int
+	// Collection is the Weaviate collection; "" derives it from the task
+	// name, so campaigns of one task share one base.
+	Collection string
 }
 
 // Sandbox holds the limits of the wazero sandbox that runs candidates.
@@ -154,6 +166,7 @@ func (c *Config) Redacted() *Config {
 	}
 	out.Cognition.Seed = append([]string(nil), c.Cognition.Seed...)
 	out.Executors = append([]*Executor(nil), c.Executors...)
+	out.Plugins = maps.Clone(c.Plugins)
 	return &out
 }
 

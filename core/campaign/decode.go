@@ -21,6 +21,8 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "cognition"},
 		{Type: "sandbox"},
 		{Type: "executor", LabelNames: []string{"type"}},
+		{Type: "plugin", LabelNames: []string{"name"}},
+		{Type: "task"},
 	},
 }
 
@@ -65,6 +67,7 @@ var databaseSchema = &hcl.BodySchema{
 var cognitionSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "store"}, {Name: "url"}, {Name: "seed"}, {Name: "top_k"}, {Name: "min_score"},
+		{Name: "embedder"}, {Name: "dimensions"}, {Name: "collection"},
 	},
 }
 
@@ -73,6 +76,9 @@ var sandboxSchema = &hcl.BodySchema{
 		{Name: "memory"}, {Name: "timeout"}, {Name: "output_limit"},
 	},
 }
+
+// collectionName is what Weaviate accepts as a class name.
+var collectionName = regexp.MustCompile(`^[A-Z][A-Za-z0-9_]*$`)
 
 // campaignName keeps the name usable as a directory name on every system.
 var campaignName = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
@@ -94,7 +100,7 @@ func (d *decoder) decodeFile(body hcl.Body, cfg *Config) {
 	}
 
 	// Models first: roles refer to them.
-	var roles *hcl.Block
+	var roles, cognition *hcl.Block
 	executors := map[string]*Executor{}
 	for _, block := range content.Blocks {
 		switch block.Type {
@@ -114,7 +120,7 @@ func (d *decoder) decodeFile(body hcl.Body, cfg *Config) {
 			}
 		case "cognition":
 			if single(block) {
-				d.decodeCognition(block, &cfg.Cognition)
+				cognition = block
 			}
 		case "sandbox":
 			if single(block) {
@@ -129,6 +135,12 @@ func (d *decoder) decodeFile(body hcl.Body, cfg *Config) {
 			}
 			executors[ex.Type] = ex
 			cfg.Executors = append(cfg.Executors, ex)
+		case "plugin":
+			d.decodePlugin(block, cfg)
+		case "task":
+			if single(block) {
+				d.decodeTask(block, &cfg.Task)
+			}
 		}
 	}
 	if _, ok := first["campaign"]; !ok {
@@ -137,6 +149,9 @@ func (d *decoder) decodeFile(body hcl.Body, cfg *Config) {
 	}
 	if roles != nil {
 		d.decodeRoles(roles, cfg)
+	}
+	if cognition != nil {
+		d.decodeCognition(cognition, cfg)
 	}
 	if !d.diags.HasErrors() { // a broken role reference would make this noise
 		d.warnUnusedModels(cfg)
@@ -352,7 +367,7 @@ func (d *decoder) warnUnusedModels(cfg *Config) {
 	}
 	slices.Sort(labels)
 	for _, l := range labels {
-		if l == cfg.Roles.Researcher || l == cfg.Roles.Analyzer {
+		if l == cfg.Roles.Researcher || l == cfg.Roles.Analyzer || l == cfg.Cognition.Embedder {
 			continue
 		}
 		d.warnf(cfg.Models[l].DeclRange, "Model not used by any role",
@@ -388,7 +403,8 @@ func (d *decoder) decodeDatabase(block *hcl.Block, db *Database) {
 	}
 }
 
-func (d *decoder) decodeCognition(block *hcl.Block, c *Cognition) {
+func (d *decoder) decodeCognition(block *hcl.Block, cfg *Config) {
+	c := &cfg.Cognition
 	content, diags := block.Body.Content(cognitionSchema)
 	d.diags = append(d.diags, diags...)
 	attrs := content.Attributes
@@ -410,6 +426,22 @@ func (d *decoder) decodeCognition(block *hcl.Block, c *Cognition) {
 	d.count(attrs, "top_k", 1, &c.TopK)
 	if s, _, ok := d.number(attrs, "min_score"); ok {
 		c.MinScore = s
+	}
+	if attr, ok := attrs["embedder"]; ok {
+		c.Embedder = d.modelRef(attr, cfg.Models)
+	}
+	d.count(attrs, "dimensions", 1, &c.Dimensions)
+	if c.Embedder != "" && attrs["dimensions"] == nil {
+		d.errorf(attrs["embedder"].Expr.Range(), "Missing embedding dimensions",
+			"An embedding model needs the size of its vectors, such as dimensions = 768; the store checks every vector against it.")
+	}
+	if name, attr, ok := d.string(attrs, "collection"); ok {
+		if !collectionName.MatchString(name) {
+			d.errorf(attr.Expr.Range(), "Invalid collection name",
+				"A Weaviate collection name starts with a capital letter and holds only letters, digits and _, such as \"CirclePacking\".")
+		} else {
+			c.Collection = name
+		}
 	}
 	if storeOK && c.Store == StoreWeaviate && attrs["url"] == nil {
 		d.errorf(storeAttr.Expr.Range(), "Missing weaviate url",

@@ -55,6 +55,8 @@ func defaultConfig() *Config {
 	return &Config{
 		Campaign: Campaign{Workers: defaultWorkers, Seed: defaultSeed},
 		Models:   map[string]*Model{},
+		Plugins:  map[string]*Plugin{},
+		Task:     TaskBlock{Settings: map[string]TaskSetting{}},
 		Roles:    Roles{MaxRepairs: defaultMaxRepairs},
 		Database: Database{
 			Sampler:           defaultSampler,

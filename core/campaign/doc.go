@@ -17,7 +17,10 @@
 //     are references (model.main), read as traversals and never evaluated.
 //   - Executor bodies are kept undecoded (hcl.Body); the executor that owns
 //     the type decodes them with its own schema.
+//   - The task block is evaluated but not checked here: its schema belongs
+//     to the task plugin, which reports problems as attribute paths;
+//     Config.TaskRange turns a path back into a source range.
 //   - Relative paths in the file (cognition seed globs, model record and
-//     replay files) are relative to the file's directory; Config.Resolve
+//     replay files, plugin paths) are relative to the file's directory; Config.Resolve
 //     turns them into usable paths.
 package campaign

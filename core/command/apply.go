@@ -85,7 +85,16 @@ func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) er
 		return err
 	}
 	defer rt.Close(context.WithoutCancel(ctx))
-	tk := builtinTasks()[cfg.Campaign.Task](taskEnv{sandbox: rt, sandboxConfig: sandboxConfig(cfg)})
+	logger, closeLog, err := pluginLogger(a.state)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	tk, err := startTask(ctx, cfg, rt, logger)
+	if err != nil {
+		return fmt.Errorf("task %s: %w", cfg.Campaign.Task, err)
+	}
+	defer tk.Close()
 	desc, err := tk.Describe(ctx)
 	if err != nil {
 		return fmt.Errorf("task %s: %w", cfg.Campaign.Task, err)
@@ -118,12 +127,26 @@ func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) er
 		fmt.Fprintf(s.Stderr, "Campaign %s: task %s, %d worker(s), sampler %s\n", cfg.Campaign.Name, desc.Name, cfg.Campaign.Workers, db.Sampler)
 		fmt.Fprintf(s.Stderr, "  researcher: %s\n  state:      %s\n", describeRole(cfg, cfg.Roles.Researcher), a.state)
 	}
+	base, cogDB, err := openCognition(ctx, cfg, a.state)
+	if err != nil {
+		return err
+	}
+	defer cogDB.Close()
+	defer base.Close()
+	if files, added, err := seedCognition(ctx, cfg, base); err != nil {
+		// A shared store that is down must not stop the campaign.
+		fmt.Fprintf(s.Stderr, "Warning: cognition seed: %v\n", err)
+		st.AddEvent(ctx, store.Event{Kind: "warning", Message: "cognition seed failed: " + err.Error()})
+	} else if !a.json && files > 0 {
+		fmt.Fprintf(s.Stderr, "  cognition:  %s store, %d new item(s) from %d seed file(s)\n", cfg.Cognition.Store, added, files)
+	}
 	progress := views.NewProgress(s.Stderr, a.json, desc.Primary)
 	b := cfg.Campaign.Budget
 	eng, err := engine.New(ctx, engine.Config{
 		Store: st, Task: tk, Researcher: researcher, Analyzer: an, Sampler: sampler,
 		Workers: cfg.Campaign.Workers, SampleN: db.SampleN, Seed: cfg.Campaign.Seed,
-		Budget:   engine.Budget{Steps: b.Steps, Wall: b.Wall, Tokens: b.Tokens, USD: b.USD, Target: b.Target},
+		Budget:    engine.Budget{Steps: b.Steps, Wall: b.Wall, Tokens: b.Tokens, USD: b.USD, Target: b.Target},
+		Cognition: base, TopK: cfg.Cognition.TopK, MinScore: cfg.Cognition.MinScore,
 		Progress: progress.Update,
 	})
 	if err != nil {

@@ -34,12 +34,17 @@ type verb struct {
 
 func verbs() map[string]verb {
 	return map[string]verb{
-		"apply":  {"run a campaign (resumes one that stopped)", runApply},
-		"plan":   {"check a campaign file and show what apply would do", runPlan},
-		"status": {"show a campaign's progress", runStatus},
-		"show":   {"show one node: metrics, motivation, analysis, code", runShow},
-		"best":   {"print the best program", runBest},
-		"export": {"write every node as jsonl or csv", runExport},
+		"apply":     {"run a campaign (resumes one that stopped)", runApply},
+		"plan":      {"check a campaign file and show what apply would do", runPlan},
+		"status":    {"show a campaign's progress", runStatus},
+		"show":      {"show one node: metrics, motivation, analysis, code", runShow},
+		"best":      {"print the best program", runBest},
+		"export":    {"write every node as jsonl or csv", runExport},
+		"plugins":   {"list the task and executor plugins found, and why any is rejected", runPlugins},
+		"ui":        {"serve the web dashboard of campaigns on 127.0.0.1", runUI},
+		"report":    {"write a self-contained HTML report with plots", runReport},
+		"sandbox":   {"run one program in the sandbox, as a campaign would", runSandbox},
+		"cognition": {"search, list, import or export the cognition base", runCognition},
 	}
 }
 

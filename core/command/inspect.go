@@ -135,7 +135,10 @@ func runBest(ctx context.Context, args []string, s Streams) int {
 func runExport(ctx context.Context, args []string, s Streams) int {
 	setFlags := func(a *inspectArgs, fs interface {
 		StringVar(*string, string, string, string)
-	}) { fs.StringVar(&a.format, "format", "jsonl", "jsonl or csv"); fs.StringVar(&a.output, "o", "", "write to this file instead of standard output") }
+	}) {
+		fs.StringVar(&a.format, "format", "jsonl", "jsonl or csv")
+		fs.StringVar(&a.output, "o", "", "write to this file instead of standard output")
+	}
 	st, a, code := openForInspect(ctx, "export", "[-format jsonl|csv] [-o FILE] [FILE|DIR]", args, s, nil, setFlags)
 	if st == nil {
 		return code

@@ -11,6 +11,10 @@
 //     run failure, invalid answer, a task that crashed) becomes a failed node
 //     with its reason and the campaign goes on. A provider that stays down
 //     after its retries stops the campaign with that error.
+//   - The cognition base is advisory: a retrieval that fails becomes a
+//     warning event and the step designs without it; a write-back that
+//     fails is queued by the base (or warned about), never fatal. The IDs
+//     of the items shown are stored on the node.
 //   - Each step's randomness comes from the campaign seed and the step
 //     number, so a re-run step makes the same choices given the same state.
 //

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/asi-evolve/asi/cognition"
 	"github.com/asi-evolve/asi/core/diffs"
 	"github.com/asi-evolve/asi/core/llm"
 	"github.com/asi-evolve/asi/core/roles"
@@ -42,10 +43,25 @@ type Config struct {
 	SampleN    int // context nodes per step, default 3
 	Seed       int64
 	Budget     Budget
+	// Cognition, when set, is queried before each design and learns from
+	// each analysis. TopK (default 5) and MinScore filter what is shown.
+	Cognition Cognition
+	TopK      int
+	MinScore  float64
 	// Progress, when set, is called after every stored node (from one
 	// goroutine at a time).
 	Progress func(Progress)
 }
+
+// Cognition is what the engine needs of a cognition base;
+// *cognition.Base implements it.
+type Cognition interface {
+	Retrieve(ctx context.Context, queries []string, topK int, minScore float64) ([]cognition.Hit, error)
+	WriteBack(ctx context.Context, it cognition.Item) (cognition.WriteResult, error)
+}
+
+// FailureRepeat is how many failures of one class make a failure item.
+const FailureRepeat = 3
 
 // Progress is the campaign's state after a node was stored.
 type Progress struct {
@@ -59,6 +75,8 @@ type Progress struct {
 	LastName  string
 	LastScore float64
 	LastValid bool
+	Spend     float64 // US dollars spent on LLM calls, every run included
+	RunSteps  int     // steps stored by this run, for the rate and ETA
 }
 
 // StopReason says why Run returned.
@@ -106,6 +124,8 @@ type Engine struct {
 	resumed  int
 	reason   StopReason
 	stopping bool
+	// failureClasses counts failed nodes by failureClass of their error.
+	failureClasses map[string]int
 }
 
 // New checks cfg and asks the task to describe itself.
@@ -126,6 +146,9 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if cfg.SampleN <= 0 {
 		cfg.SampleN = 3
 	}
+	if cfg.TopK <= 0 {
+		cfg.TopK = 5
+	}
 	desc, err := cfg.Task.Describe(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("engine: describe task: %w", err)
@@ -133,7 +156,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if desc.Primary == "" {
 		return nil, fmt.Errorf("engine: task %q names no primary metric", desc.Name)
 	}
-	return &Engine{cfg: cfg, desc: desc}, nil
+	return &Engine{cfg: cfg, desc: desc, failureClasses: map[string]int{}}, nil
 }
 
 // Description is the task's description.
@@ -203,6 +226,7 @@ func (e *Engine) observe(n store.Node) {
 		e.done++
 		if !n.Valid {
 			e.failures++
+			e.failureClasses[failureClass(n.Error)]++
 		}
 	}
 	if n.Valid && (!e.hasBest || e.better(n.Score, e.best.Score)) {
@@ -378,7 +402,11 @@ func (e *Engine) runStep(ctx context.Context, step int64) error {
 		parents[i] = n.ID
 	}
 	node := &store.Node{Step: step, Parents: parents, Island: island}
-	code, err := e.design(ctx, step, rng, contextNodes, node)
+	knowledge, events := e.retrieve(ctx, contextNodes, node)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	code, err := e.design(ctx, step, rng, contextNodes, knowledge, node)
 	if err != nil {
 		return err // provider failure: no node
 	}
@@ -390,16 +418,123 @@ func (e *Engine) runStep(ctx context.Context, step int64) error {
 			return ctx.Err()
 		}
 	}
-	if err := e.analyze(ctx, step, node, contextNodes); err != nil {
+	insight, err := e.analyze(ctx, step, node, contextNodes)
+	if err != nil {
 		return err
 	}
-	return e.commit(ctx, node, artifacts, nil)
+	if err := e.commit(ctx, node, artifacts, events); err != nil {
+		return err
+	}
+	e.learn(ctx, node, insight)
+	return nil
+}
+
+// retrieve queries the cognition base with each context node's analysis
+// (or motivation) and records the items' IDs on the node. A base that
+// fails costs the step nothing: the design goes on without it and the
+// returned warning event says so.
+func (e *Engine) retrieve(ctx context.Context, contextNodes []store.Node, node *store.Node) ([]string, []store.Event) {
+	if e.cfg.Cognition == nil {
+		return nil, nil
+	}
+	var queries []string
+	for _, n := range contextNodes {
+		q := n.Analysis
+		if q == "" {
+			q = n.Motivation
+		}
+		if n.Step == 0 {
+			// The initial program's own words are generic: ask about the task.
+			q = e.desc.Name + ": " + firstLine(e.desc.Statement)
+		}
+		if q = strings.TrimSpace(q); q != "" {
+			queries = append(queries, q)
+		}
+	}
+	if len(queries) == 0 {
+		queries = []string{e.desc.Name + ": " + firstLine(e.desc.Statement)}
+	}
+	hits, err := e.cfg.Cognition.Retrieve(ctx, queries, e.cfg.TopK, e.cfg.MinScore)
+	if err != nil {
+		return nil, []store.Event{{Kind: "warning", Message: "cognition retrieval failed, designing without it: " + firstLine(err.Error())}}
+	}
+	knowledge := make([]string, len(hits))
+	for i, h := range hits {
+		knowledge[i] = h.Content
+		node.Cognition = append(node.Cognition, h.ID)
+	}
+	return knowledge, nil
+}
+
+// learn writes the analyzer's insight back to the cognition base, and a
+// failure item once a class of failure has recurred FailureRepeat times.
+// A write-back the base could not apply (queued or lost) is a warning
+// event; the campaign goes on.
+func (e *Engine) learn(ctx context.Context, node *store.Node, insight string) {
+	if e.cfg.Cognition == nil || node.Step == 0 {
+		return
+	}
+	var items []cognition.Item
+	if insight = strings.TrimSpace(insight); insight != "" {
+		items = append(items, cognition.Item{
+			Kind: cognition.KindInsight, Content: insight, Node: node.ID,
+			Source: fmt.Sprintf("node %d (%s)", node.ID, node.Name), Tags: []string{e.desc.Name},
+		})
+	}
+	if !node.Valid {
+		class := failureClass(node.Error)
+		e.mu.Lock()
+		count := e.failureClasses[class]
+		e.mu.Unlock()
+		if count >= FailureRepeat {
+			items = append(items, cognition.Item{
+				Kind: cognition.KindFailure, Node: node.ID, Tags: []string{e.desc.Name},
+				Content: fmt.Sprintf("On %s, candidates keep failing with: %s", e.desc.Name, class),
+				Source:  fmt.Sprintf("node %d (%s)", node.ID, node.Name),
+			})
+		}
+	}
+	for _, it := range items {
+		if _, err := e.cfg.Cognition.WriteBack(ctx, it); err != nil {
+			msg := "cognition write-back failed: "
+			if errors.Is(err, cognition.ErrQueued) {
+				msg = "cognition write-back queued until the store is back: "
+			}
+			e.cfg.Store.AddEvent(context.WithoutCancel(ctx), store.Event{
+				Step: node.Step, NodeID: node.ID, Kind: "warning", Message: msg + firstLine(err.Error()),
+			})
+		}
+	}
+}
+
+// failureClass reduces an error to what recurs: its first line, with
+// numbers replaced, so "line 12" and "line 40" are one class.
+func failureClass(msg string) string {
+	msg = firstLine(msg)
+	var b strings.Builder
+	digits := false
+	for _, r := range msg {
+		if r >= '0' && r <= '9' {
+			if !digits {
+				b.WriteByte('N')
+			}
+			digits = true
+			continue
+		}
+		digits = false
+		b.WriteRune(r)
+	}
+	s := b.String()
+	if len(s) > 160 {
+		s = s[:160]
+	}
+	return s
 }
 
 // design asks the researcher for an edit of context[0] and applies it.
 // It returns "" with node.Error set when no usable program came back, and
 // an error only when the provider itself failed.
-func (e *Engine) design(ctx context.Context, step int64, rng *rand.Rand, contextNodes []store.Node, node *store.Node) (string, error) {
+func (e *Engine) design(ctx context.Context, step int64, rng *rand.Rand, contextNodes []store.Node, knowledge []string, node *store.Node) (string, error) {
 	parent := contextNodes[0]
 	roleNodes := make([]roles.Node, len(contextNodes))
 	llmParents := make([]llm.Parent, len(contextNodes))
@@ -407,7 +542,7 @@ func (e *Engine) design(ctx context.Context, step int64, rng *rand.Rand, context
 		roleNodes[i] = roleNode(n)
 		llmParents[i] = llm.Parent{NodeID: n.ID, Code: n.Code, Score: n.Score}
 	}
-	messages := roles.ResearcherPrompt(e.desc, roleNodes, nil)
+	messages := roles.ResearcherPrompt(e.desc, roleNodes, knowledge)
 	const attempts = 3 // first try, one retry with the reason, one full rewrite
 	var reason string
 	for attempt := range attempts {
@@ -563,7 +698,8 @@ func (e *Engine) evaluate(ctx context.Context, node *store.Node) map[string][]by
 	return artifacts
 }
 
-func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, contextNodes []store.Node) error {
+// analyze fills node.Analysis and returns the reusable insight, if any.
+func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, contextNodes []store.Node) (string, error) {
 	var best *roles.Node
 	for _, n := range contextNodes {
 		if n.Valid && (best == nil || e.better(n.Score, best.Score)) {
@@ -585,14 +721,14 @@ func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, cont
 	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return "", ctx.Err()
 		}
 		// A missing analysis does not cost the experiment.
 		node.Analysis = "(no analysis: " + err.Error() + ")"
-		return nil
+		return "", nil
 	}
 	node.Analysis = a.Text
-	return nil
+	return a.Insight, nil
 }
 
 func (e *Engine) commit(ctx context.Context, n *store.Node, artifacts map[string][]byte, events []store.Event) error {
@@ -616,6 +752,7 @@ func (e *Engine) commit(ctx context.Context, n *store.Node, artifacts map[string
 		Done: e.done, Total: e.cfg.Budget.Steps, Failures: e.failures,
 		Best: e.best.Score, HasBest: e.hasBest, Elapsed: time.Since(e.started),
 		LastNode: n.ID, LastName: n.Name, LastScore: n.Score, LastValid: n.Valid,
+		Spend: e.usage.CostUSD, RunSteps: e.runSteps,
 	}
 	if e.cfg.Progress != nil {
 		e.cfg.Progress(p) // under mu: progress calls never interleave

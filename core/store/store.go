@@ -276,7 +276,10 @@ type Node struct {
 	Island     int
 	Features   []float64
 	EvalTime   time.Duration
-	CreatedAt  time.Time
+	// Cognition holds the IDs of the cognition items shown to the
+	// researcher when this node was designed, best first.
+	Cognition []string
+	CreatedAt time.Time
 }
 
 // Event is a line of the campaign's history.
@@ -301,6 +304,7 @@ func (s *Store) Commit(ctx context.Context, n *Node, artifacts map[string][]byte
 	if err != nil {
 		return 0, fmt.Errorf("node for step %d: features: %w", n.Step, err)
 	}
+	cognition, _ := json.Marshal(nonNilS(n.Cognition))
 	var score any
 	if n.Valid {
 		score = n.Score
@@ -335,10 +339,10 @@ func (s *Store) Commit(ctx context.Context, n *Node, artifacts map[string][]byte
 		}
 		created := now()
 		res, err := tx.ExecContext(ctx, `INSERT INTO nodes (step, parents, name, motivation, code, metrics, score, valid,
-			status, error, feedback, analysis, island, features, eval_ms, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			status, error, feedback, analysis, island, features, eval_ms, cognition, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			n.Step, string(parents), n.Name, n.Motivation, n.Code, string(metrics), score, n.Valid,
-			n.Status, n.Error, n.Feedback, n.Analysis, n.Island, string(features), n.EvalTime.Milliseconds(), created)
+			n.Status, n.Error, n.Feedback, n.Analysis, n.Island, string(features), n.EvalTime.Milliseconds(), string(cognition), created)
 		if err != nil {
 			return err
 		}
@@ -431,15 +435,15 @@ func (s *Store) ArtifactNames(ctx context.Context, nodeID int64) ([]string, erro
 }
 
 const nodeColumns = `id, step, parents, name, motivation, code, metrics, score, valid, status, error,
-	feedback, analysis, island, features, eval_ms, created_at`
+	feedback, analysis, island, features, eval_ms, cognition, created_at`
 
 func scanNode(row interface{ Scan(...any) error }) (Node, error) {
 	var n Node
-	var parents, metrics, features, created string
+	var parents, metrics, features, cognition, created string
 	var score sql.NullFloat64
 	var evalMS int64
 	err := row.Scan(&n.ID, &n.Step, &parents, &n.Name, &n.Motivation, &n.Code, &metrics, &score, &n.Valid,
-		&n.Status, &n.Error, &n.Feedback, &n.Analysis, &n.Island, &features, &evalMS, &created)
+		&n.Status, &n.Error, &n.Feedback, &n.Analysis, &n.Island, &features, &evalMS, &cognition, &created)
 	if err != nil {
 		return n, err
 	}
@@ -454,6 +458,12 @@ func scanNode(row interface{ Scan(...any) error }) (Node, error) {
 	}
 	if err := json.Unmarshal([]byte(features), &n.Features); err != nil {
 		return n, fmt.Errorf("node %d features: %w", n.ID, err)
+	}
+	if err := json.Unmarshal([]byte(cognition), &n.Cognition); err != nil {
+		return n, fmt.Errorf("node %d cognition: %w", n.ID, err)
+	}
+	if len(n.Cognition) == 0 {
+		n.Cognition = nil
 	}
 	return n, nil
 }
@@ -613,6 +623,13 @@ func (s *Store) Events(ctx context.Context, limit int) ([]Event, error) {
 func nonNil(v []int64) []int64 {
 	if v == nil {
 		return []int64{}
+	}
+	return v
+}
+
+func nonNilS(v []string) []string {
+	if v == nil {
+		return []string{}
 	}
 	return v
 }

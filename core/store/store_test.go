@@ -31,8 +31,8 @@ func TestOpenAppliesMigrationsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	v, err := s.SchemaVersion(ctx)
-	if err != nil || v != 1 {
-		t.Fatalf("schema version = %d, %v; want 1", v, err)
+	if err != nil || v != 2 {
+		t.Fatalf("schema version = %d, %v; want 2", v, err)
 	}
 	if err := s.SetMeta(ctx, "task", "circlepacking"); err != nil {
 		t.Fatal(err)
@@ -124,6 +124,7 @@ func TestCommitStoresNodeOnce(t *testing.T) {
 		Step: 5, Parents: []int64{1, 2}, Name: "n", Motivation: "m", Code: "code",
 		Metrics: map[string]float64{"sum_radii": 2.5}, Score: 2.5, Valid: true, Status: StatusOK,
 		Feedback: "fine", Analysis: "good", Island: 2, Features: []float64{0.1, 0.2},
+		Cognition: []string{"item-b", "item-a"},
 	}
 	if err := s.RecordCall(ctx, Call{Step: 5, Role: "researcher", Provider: "offline", Model: "m", PromptTokens: 10, CompletionTokens: 5, CostUSD: 0.5}); err != nil {
 		t.Fatal(err)

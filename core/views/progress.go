@@ -68,13 +68,40 @@ func (b *barProgress) Finish() {
 	fmt.Fprintln(b.w)
 }
 
-// describe is the one-line state shown beside the bar.
+// describe is the one-line state shown beside the bar: best score,
+// failures and their rate, money spent and, with a step budget, the time
+// left at this run's pace.
 func describe(p engine.Progress, primary string) string {
 	best := "none"
 	if p.HasBest {
 		best = fmt.Sprintf("%.6g", p.Best)
 	}
-	return fmt.Sprintf("best %s %s | failed %d", primary, best, p.Failures)
+	line := fmt.Sprintf("best %s %s | failed %d", primary, best, p.Failures)
+	if p.Done > 0 {
+		line += fmt.Sprintf(" (%.0f%%)", 100*float64(p.Failures)/float64(p.Done))
+	}
+	line += " | spent " + formatUSD(p.Spend)
+	if eta, ok := estimate(p); ok {
+		line += " | ETA " + eta.String()
+	}
+	return line
+}
+
+// estimate is the time the remaining steps take at this run's pace.
+func estimate(p engine.Progress) (time.Duration, bool) {
+	if p.Total <= 0 || p.RunSteps <= 0 || p.Elapsed <= 0 {
+		return 0, false
+	}
+	left := max(p.Total-p.Done, 0)
+	eta := time.Duration(float64(p.Elapsed) / float64(p.RunSteps) * float64(left))
+	return eta.Round(time.Second), true
+}
+
+func formatUSD(v float64) string {
+	if v != 0 && v < 0.01 {
+		return fmt.Sprintf("$%.4f", v)
+	}
+	return fmt.Sprintf("$%.2f", v)
 }
 
 // lineProgress prints a line now and then, for logs and CI.

@@ -13,9 +13,9 @@ sudo=""
 if [ "$(id -u)" != 0 ]; then
 	sudo="sudo"
 fi
-if [ -z "$(ls /var/lib/apt/lists/*_Packages 2>/dev/null)" ]; then
-	$sudo apt-get update -qq
+if [ -z "$(ls /var/lib/apt/lists/*_Packages* 2>/dev/null)" ]; then
+	$sudo apt-get -o DPkg::Lock::Timeout=600 update -qq
 fi
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
 	clang-19 lld-19 libclang-rt-19-dev-wasm32 wasi-libc >/dev/null
 echo "install-sandbox: installed clang-19, lld-19, libclang-rt-19-dev-wasm32, wasi-libc"

@@ -1,11 +1,13 @@
-// Package circlepacking is the built-in task of packing 26 circles into the
-// unit square to maximise the sum of their radii (the benchmark of
-// AlphaEvolve and ASI-Evolve; best known sum about 2.63598).
+// Command asi-task-circlepacking is the task plugin for packing 26 circles
+// into the unit square to maximise the sum of their radii (the benchmark of
+// AlphaEvolve and ASI-Evolve; best known sum about 2.63598). `make build`
+// puts it beside bin/asi, where asi finds it.
 //
 // A candidate is a Go program that prints its packing as JSON. The task
-// builds it for wasip1 and runs it in the sandbox, then checks and scores
-// the printed packing itself with Score: the program's own claims, a printed
-// score included, are never believed.
+// runs it through the host's Sandbox service (built for wasip1, run in
+// wazero with the campaign's limits), then checks and scores the printed
+// packing itself with Score: the program's own claims, a printed score
+// included, are never believed. It imports only the sdk.
 //
 // Rules:
 //   - Score is a pure function of the program's output; it is the only place
@@ -18,4 +20,4 @@
 //     into this package) keeps any choice of its tunable constants feasible,
 //     so mutating a number changes the score rather than breaking the
 //     packing.
-package circlepacking
+package main

@@ -1,4 +1,4 @@
-package circlepacking
+package main
 
 import "errors"
 

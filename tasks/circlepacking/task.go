@@ -1,15 +1,15 @@
-package circlepacking
+package main
 
 import (
 	"context"
 	_ "embed"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
-	"github.com/asi-evolve/asi/core/task"
-	"github.com/asi-evolve/asi/sandbox"
+	"github.com/asi-evolve/asi/sdk"
 )
 
 // Names of the metrics an evaluation reports.
@@ -28,37 +28,48 @@ const (
 	feedbackTail = 2 << 10
 )
 
+// languages are the values the language setting accepts.
+var languages = []string{"go"}
+
 //go:embed initial.go.txt
 var initialProgram string
 
 //go:embed statement.md
 var statement string
 
-// Task is the circle packing task. It is safe for concurrent Evaluate calls.
+// Task is the circle packing task. It is safe for concurrent Evaluate calls
+// once configured.
 type Task struct {
-	rt  *sandbox.Runtime
-	cfg sandbox.Config
+	mu       sync.RWMutex
+	sandbox  sdk.Sandbox
+	limits   sdk.Limits
+	language string
 }
 
-// New returns the task, running candidates on rt under cfg. The caller owns
-// rt and closes it after the last evaluation.
-func New(rt *sandbox.Runtime, cfg sandbox.Config) *Task {
-	return &Task{rt: rt, cfg: cfg}
-}
-
-// Describe implements task.Interface.
-func (t *Task) Describe(ctx context.Context) (task.Description, error) {
-	st := strings.NewReplacer(
-		"{{memory}}", formatMemory(t.cfg.MemoryLimit()),
-		"{{timeout}}", t.cfg.Timeout().String(),
-	).Replace(statement)
-	return task.Description{
+// Describe implements sdk.Task. Before Configure the statement speaks of
+// "the campaign's" limits; after it, of the numbers.
+func (t *Task) Describe(ctx context.Context) (sdk.Description, error) {
+	t.mu.RLock()
+	limits, language := t.limits, t.language
+	t.mu.RUnlock()
+	memory, timeout := "the campaign's limit", "the campaign's limit"
+	if limits.Memory > 0 {
+		memory = formatMemory(limits.Memory)
+	}
+	if limits.Timeout > 0 {
+		timeout = limits.Timeout.String()
+	}
+	if language == "" {
+		language = languages[0]
+	}
+	st := strings.NewReplacer("{{memory}}", memory, "{{timeout}}", timeout).Replace(statement)
+	return sdk.Description{
 		Name:           "circlepacking",
-		Version:        "1.0.0",
+		Version:        "1.1.0",
 		Statement:      st,
-		Language:       "go",
+		Language:       language,
 		InitialProgram: initialProgram,
-		Metrics: []task.Metric{
+		Metrics: []sdk.Metric{
 			{Name: MetricSumRadii, Description: "sum of the radii of the 26 circles (higher is better)"},
 			{Name: MetricMinGap, Description: "smallest distance between two circles or a circle and a wall; about 0 when circles touch"},
 			{Name: MetricRadiusStd, Description: "standard deviation of the radii: 0 when all circles are equal"},
@@ -66,35 +77,51 @@ func (t *Task) Describe(ctx context.Context) (task.Description, error) {
 			{Name: MetricRuntimeMS, Description: "wall-clock milliseconds the program ran in the sandbox"},
 		},
 		Primary:           MetricSumRadii,
-		Direction:         task.Maximize,
+		Direction:         sdk.Maximize,
 		FeatureDimensions: []string{MetricRadiusStd, MetricCenterDistance},
-		Stages:            []task.Stage{{Name: "run"}},
+		Stages:            []sdk.Stage{{Name: "run"}},
+		Config: []sdk.Setting{{
+			Name: "language", Type: sdk.TypeString, Default: languages[0],
+			Description: "language of the candidate programs: " + strings.Join(languages, ", "),
+		}},
 	}, nil
 }
 
-// Evaluate implements task.Interface: it builds the candidate, runs it in
-// the sandbox and scores what it printed. The seed is unused: the task is
-// deterministic.
-func (t *Task) Evaluate(ctx context.Context, c task.Candidate, stage int, seed int64) (task.Result, error) {
-	if stage != 0 {
-		return task.Result{}, fmt.Errorf("circlepacking: stage %d: only stage 0 exists", stage)
+// Configure implements sdk.Task.
+func (t *Task) Configure(ctx context.Context, req sdk.ConfigureRequest) error {
+	language, _ := req.Settings["language"].(string)
+	if !slices.Contains(languages, language) {
+		return sdk.Errorf([]string{"language"}, "Unsupported language",
+			"circlepacking has an initial program in %s only, not %q.", strings.Join(languages, ", "), language)
 	}
-	if c.Language != "" && c.Language != "go" {
-		return invalid(fmt.Sprintf("the program must be Go, not %q", c.Language), nil), nil
-	}
-	m, err := t.rt.BuildGo(ctx, []byte(c.Code))
-	var compileErr *sandbox.CompileError
-	if errors.As(err, &compileErr) {
-		return invalid("the program does not compile:\n"+compileErr.Output, nil), nil
-	}
-	if err != nil {
-		return task.Result{}, fmt.Errorf("circlepacking: node %d: build: %w", c.NodeID, err)
-	}
-	defer m.Close(context.WithoutCancel(ctx))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sandbox, t.limits, t.language = req.Host.Sandbox, req.Limits, language
+	return nil
+}
 
-	run, err := t.rt.Run(ctx, m, t.cfg)
+// Evaluate implements sdk.Task: it runs the candidate in the host's
+// sandbox and scores what it printed. The seed is unused: the task is
+// deterministic.
+func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed int64) (sdk.Result, error) {
+	t.mu.RLock()
+	sb, language := t.sandbox, t.language
+	t.mu.RUnlock()
+	if sb == nil {
+		return sdk.Result{}, sdk.ErrNotConfigured
+	}
+	if stage != 0 {
+		return sdk.Result{}, fmt.Errorf("circlepacking: stage %d: only stage 0 exists", stage)
+	}
+	if c.Language != "" && c.Language != language {
+		return invalid(fmt.Sprintf("the program must be %s, not %q", language, c.Language), nil), nil
+	}
+	run, err := sb.Run(ctx, sdk.SandboxRun{Language: language, Files: map[string][]byte{"main.go": []byte(c.Code)}})
 	if err != nil {
-		return task.Result{}, fmt.Errorf("circlepacking: node %d: run: %w", c.NodeID, err)
+		return sdk.Result{}, fmt.Errorf("circlepacking: node %d: %w", c.NodeID, err)
+	}
+	if run.Reason == sdk.ReasonCompile {
+		return invalid("the program does not compile:\n"+run.Detail, nil), nil
 	}
 	artifacts := map[string][]byte{"stdout": run.Stdout, "stderr": run.Stderr}
 	if !run.OK() {
@@ -114,7 +141,7 @@ func (t *Task) Evaluate(ctx context.Context, c task.Candidate, stage int, seed i
 	if solution, err := json.Marshal(p); err == nil {
 		artifacts["solution.json"] = solution
 	}
-	return task.Result{
+	return sdk.Result{
 		Metrics: metrics,
 		Valid:   true,
 		Feedback: fmt.Sprintf("valid packing: sum of radii %.6f (best known %.5f, %.2f%% of it); smallest gap %.3g; ran %.0fms",
@@ -123,8 +150,8 @@ func (t *Task) Evaluate(ctx context.Context, c task.Candidate, stage int, seed i
 	}, nil
 }
 
-func invalid(feedback string, artifacts map[string][]byte) task.Result {
-	return task.Result{Valid: false, Feedback: feedback, Artifacts: artifacts}
+func invalid(feedback string, artifacts map[string][]byte) sdk.Result {
+	return sdk.Result{Valid: false, Feedback: feedback, Artifacts: artifacts}
 }
 
 func formatMemory(bytes uint64) string {
@@ -142,4 +169,4 @@ func lastBytes(b []byte, n int) string {
 	return strings.TrimSpace(string(b))
 }
 
-var _ task.Interface = (*Task)(nil)
+var _ sdk.Task = (*Task)(nil)

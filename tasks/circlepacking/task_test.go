@@ -1,8 +1,9 @@
-package circlepacking
+package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,18 +11,26 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asi-evolve/asi/core/task"
+	"github.com/asi-evolve/asi/plugins"
 	"github.com/asi-evolve/asi/sandbox"
+	"github.com/asi-evolve/asi/sdk"
+	"github.com/asi-evolve/asi/sdk/tasktest"
 )
 
-func newTask(t testing.TB, cfg sandbox.Config) *Task {
+// serveTask serves the task through the plugin protocol with the host's real
+// sandbox service, as asi runs it (the test may use the host; the task
+// itself imports only the sdk).
+func serveTask(t testing.TB, cfg sandbox.Config) sdk.Task {
 	t.Helper()
 	rt, err := sandbox.NewRuntime(context.Background(), sandbox.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { rt.Close(context.Background()) })
-	return New(rt, cfg)
+	sb := plugins.NewSandbox(rt, cfg)
+	return tasktest.Start(t, &Task{}, sdk.ConfigureRequest{
+		Settings: map[string]any{"language": "go"}, Limits: sb.Limits(), Host: sdk.Host{Sandbox: sb},
+	})
 }
 
 func program(t testing.TB, name string) string {
@@ -34,12 +43,12 @@ func program(t testing.TB, name string) string {
 }
 
 func TestDescribe(t *testing.T) {
-	tk := newTask(t, sandbox.NewConfig().WithTimeout(7*time.Second).WithMemoryLimit(96<<20))
+	tk := serveTask(t, sandbox.NewConfig().WithTimeout(7*time.Second).WithMemoryLimit(96<<20))
 	d, err := tk.Describe(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Name != "circlepacking" || d.Language != "go" || d.Primary != MetricSumRadii || d.Direction != task.Maximize {
+	if d.Name != "circlepacking" || d.Language != "go" || d.Primary != MetricSumRadii || d.Direction != sdk.Maximize {
 		t.Errorf("description header = %q %q %q %q", d.Name, d.Language, d.Primary, d.Direction)
 	}
 	if !strings.Contains(d.Statement, "96MiB of memory and 7s of wall") || strings.Contains(d.Statement, "{{") {
@@ -67,9 +76,9 @@ func TestDescribe(t *testing.T) {
 // The initial program scores about 1.947: clearly below the best known 2.636,
 // with room that tuning its constants reaches.
 func TestEvaluateInitialProgram(t *testing.T) {
-	tk := newTask(t, sandbox.NewConfig())
+	tk := serveTask(t, sandbox.NewConfig())
 	d, _ := tk.Describe(context.Background())
-	res, err := tk.Evaluate(context.Background(), task.Candidate{Language: "go", Code: d.InitialProgram}, 0, 1)
+	res, err := tk.Evaluate(context.Background(), sdk.Candidate{Language: "go", Code: d.InitialProgram}, 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +102,7 @@ func TestEvaluateInitialProgram(t *testing.T) {
 }
 
 func TestEvaluateInvalidPrograms(t *testing.T) {
-	tk := newTask(t, sandbox.NewConfig().WithTimeout(time.Second))
+	tk := serveTask(t, sandbox.NewConfig().WithTimeout(time.Second))
 	tests := []struct {
 		name         string
 		code         string
@@ -119,12 +128,12 @@ func TestEvaluateInvalidPrograms(t *testing.T) {
 			name:         "not go",
 			code:         "print(1)",
 			language:     "python",
-			wantFeedback: []string{"must be Go"},
+			wantFeedback: []string{"must be go"},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := tk.Evaluate(context.Background(), task.Candidate{Language: tt.language, Code: tt.code}, 0, 1)
+			res, err := tk.Evaluate(context.Background(), sdk.Candidate{Language: tt.language, Code: tt.code}, 0, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,8 +150,8 @@ func TestEvaluateInvalidPrograms(t *testing.T) {
 }
 
 func TestEvaluateIgnoresClaimedScore(t *testing.T) {
-	tk := newTask(t, sandbox.NewConfig())
-	res, err := tk.Evaluate(context.Background(), task.Candidate{Code: program(t, "claims_score")}, 0, 1)
+	tk := serveTask(t, sandbox.NewConfig())
+	res, err := tk.Evaluate(context.Background(), sdk.Candidate{Code: program(t, "claims_score")}, 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,8 +164,8 @@ func TestEvaluateIgnoresClaimedScore(t *testing.T) {
 }
 
 func TestEvaluateUnknownStage(t *testing.T) {
-	tk := newTask(t, sandbox.NewConfig())
-	if _, err := tk.Evaluate(context.Background(), task.Candidate{Code: "package main"}, 1, 0); err == nil {
+	tk := serveTask(t, sandbox.NewConfig())
+	if _, err := tk.Evaluate(context.Background(), sdk.Candidate{Code: "package main"}, 1, 0); err == nil {
 		t.Error("stage 1 accepted")
 	}
 }
@@ -164,10 +173,10 @@ func TestEvaluateUnknownStage(t *testing.T) {
 // Nudging one constant of the initial program moves its score smoothly, so
 // an operator that only mutates numbers can climb.
 func TestSmallTweaksImprove(t *testing.T) {
-	tk := newTask(t, sandbox.NewConfig())
+	tk := serveTask(t, sandbox.NewConfig())
 	evaluate := func(code string) float64 {
 		t.Helper()
-		res, err := tk.Evaluate(context.Background(), task.Candidate{Code: code}, 0, 1)
+		res, err := tk.Evaluate(context.Background(), sdk.Candidate{Code: code}, 0, 1)
 		if err != nil || !res.Valid {
 			t.Fatalf("evaluate: %v %s", err, res.Feedback)
 		}
@@ -188,5 +197,17 @@ func TestSmallTweaksImprove(t *testing.T) {
 				t.Errorf("sum %.6f after the tweak, want above %.6f", got, base)
 			}
 		})
+	}
+}
+
+func TestConfigureRejectsLanguage(t *testing.T) {
+	c := tasktest.Serve(t, &Task{})
+	err := c.Configure(context.Background(), sdk.ConfigureRequest{Settings: map[string]any{"language": "cobol"}})
+	var errs sdk.ConfigErrors
+	if !errors.As(err, &errs) || len(errs) != 1 {
+		t.Fatalf("configure error = %v, want one ConfigError", err)
+	}
+	if got := errs[0]; got.Path[0] != "language" || !strings.Contains(got.Detail, "cobol") {
+		t.Errorf("config error = %+v, want one at language naming the value", got)
 	}
 }

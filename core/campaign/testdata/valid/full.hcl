@@ -66,3 +66,13 @@ executor "local" {}
 executor "slurm" {
   partition = "gpu"
 }
+
+plugin "circlepacking" {
+  path   = "plugins/asi-task-circlepacking"
+  sha256 = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"
+}
+
+task {
+  language = "go"
+  weights  = [1, 2]
+}

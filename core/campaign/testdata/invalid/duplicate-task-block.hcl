@@ -1,0 +1,9 @@
+campaign "tasks" {
+  task = "circlepacking"
+}
+
+task {
+  language = "go"
+}
+task { # ERROR: Duplicate task block
+}

@@ -1,0 +1,226 @@
+package command
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/asi-evolve/asi/cognition"
+	"github.com/asi-evolve/asi/core/campaign"
+)
+
+// openCognition opens the campaign's cognition base in dir as the file
+// configures it. The caller closes the DB after the base.
+func openCognition(ctx context.Context, cfg *campaign.Config, dir string) (*cognition.Base, *cognition.DB, error) {
+	c := cfg.Cognition
+	db, err := cognition.OpenDB(ctx, dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	var emb cognition.Embedder = cognition.NewOffline(c.Dimensions)
+	if c.Embedder != "" {
+		m := cfg.Models[c.Embedder]
+		emb = cognition.NewOpenAI(cognition.OpenAIConfig{BaseURL: m.BaseURL, APIKey: m.APIKey, Model: m.Name, Cache: db}, c.Dimensions)
+	}
+	var st cognition.Store
+	switch c.Store {
+	case campaign.StoreWeaviate:
+		collection := c.Collection
+		if collection == "" {
+			collection = cognition.CollectionName(cfg.Campaign.Task)
+		}
+		st, err = cognition.OpenWeaviate(cognition.WeaviateConfig{URL: c.URL, Collection: collection}, emb.Name(), emb.Dim())
+	default:
+		st, err = cognition.OpenEmbedded(ctx, db, emb.Name(), emb.Dim())
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("cognition: %w", err)
+	}
+	return cognition.NewBase(st, emb, db, cognition.Options{}), db, nil
+}
+
+// seedCognition imports the documents the file's seed globs match. It is
+// idempotent: an item already stored is not stored again.
+func seedCognition(ctx context.Context, cfg *campaign.Config, base *cognition.Base) (files, added int, err error) {
+	var paths []string
+	for _, g := range cfg.Cognition.Seed {
+		m, err := filepath.Glob(cfg.Resolve(g))
+		if err != nil {
+			return 0, 0, fmt.Errorf("cognition seed %q: %w", g, err)
+		}
+		paths = append(paths, m...)
+	}
+	sort.Strings(paths)
+	items, err := readCognitionFiles(paths)
+	if err != nil {
+		return 0, 0, err
+	}
+	added, err = base.Import(ctx, items)
+	return len(paths), added, err
+}
+
+// readCognitionFiles reads Markdown (.md) and exported (.jsonl) files.
+func readCognitionFiles(paths []string) ([]cognition.Item, error) {
+	var items []cognition.Item
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("cognition: %w", err)
+		}
+		var got []cognition.Item
+		if strings.HasSuffix(p, ".jsonl") {
+			got, err = cognition.ReadJSONL(f)
+		} else {
+			got, err = cognition.ParseMarkdown(f, filepath.Base(p))
+		}
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("cognition %s: %w", p, err)
+		}
+		items = append(items, got...)
+	}
+	return items, nil
+}
+
+type cognitionArgs struct {
+	state string
+	file  string
+	json  bool
+	limit int
+	kind  string
+}
+
+func runCognition(ctx context.Context, args []string, s Streams) int {
+	const usageLine = "search|list|import|export [flags] [QUERY|PATH...]"
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintln(s.Stderr, "Usage: asi cognition "+usageLine)
+		return exitUsage
+	}
+	sub := args[0]
+	var a cognitionArgs
+	fs := newFlags("cognition "+sub, "[flags] ...", s)
+	fs.StringVar(&a.state, "state", "", "campaign directory (default: the campaign of -file, or the only one under .asi/)")
+	fs.StringVar(&a.file, "file", "", "campaign file whose cognition block says which store and embedder to use")
+	fs.BoolVar(&a.json, "json", false, "print JSON lines")
+	fs.IntVar(&a.limit, "n", 5, "search: results to show")
+	fs.StringVar(&a.kind, "kind", "", "list/export: only items of this kind (prior, insight, failure)")
+	pos, code, ok := parseFlags(fs, args[1:])
+	if !ok {
+		return code
+	}
+	if err := cognitionVerb(ctx, sub, a, pos, fs, s); err != nil {
+		if errors.Is(err, errUsage) {
+			fmt.Fprintf(s.Stderr, "asi cognition: %v\n", err)
+			fs.Usage()
+			return exitUsage
+		}
+		fmt.Fprintf(s.Stderr, "Error: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}
+
+var errUsage = errors.New("bad usage")
+
+func cognitionVerb(ctx context.Context, sub string, a cognitionArgs, pos []string, fs *flag.FlagSet, s Streams) error {
+	switch sub {
+	case "search":
+		if len(pos) == 0 {
+			return fmt.Errorf("%w: search needs a query", errUsage)
+		}
+	case "import":
+		if len(pos) == 0 {
+			return fmt.Errorf("%w: import needs files (.md or .jsonl)", errUsage)
+		}
+	case "list", "export":
+	default:
+		return fmt.Errorf("%w: unknown subcommand %q (want search, list, import or export)", errUsage, sub)
+	}
+	cfg := &campaign.Config{Cognition: campaign.Cognition{Store: campaign.StoreEmbedded}}
+	dir := a.state
+	if a.file != "" {
+		loaded, ok := loadCampaign(a.file, s.Stderr)
+		if !ok {
+			return fmt.Errorf("%s has errors", a.file)
+		}
+		cfg = loaded
+		if dir == "" {
+			dir = campaignDir(cfg.Campaign.Name)
+		}
+	} else {
+		found, err := findCampaignDir(a.state, "", s.Stderr)
+		if err != nil {
+			return err
+		}
+		dir = found
+	}
+	base, db, err := openCognition(ctx, cfg, dir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	defer base.Close()
+	switch sub {
+	case "search":
+		hits, err := base.Search(ctx, strings.Join(pos, " "), a.limit)
+		if err != nil {
+			return err
+		}
+		if a.json {
+			items := make([]cognition.Item, len(hits))
+			for i, h := range hits {
+				items[i] = h.Item
+			}
+			return cognition.WriteJSONL(s.Stdout, items)
+		}
+		for i, h := range hits {
+			fmt.Fprintf(s.Stdout, "%d. [%s, score %.3f, similarity %.3f] %s\n   %s\n", i+1, h.Kind, h.Score, h.Similarity, h.Source, indent(h.Content))
+		}
+		if len(hits) == 0 {
+			fmt.Fprintln(s.Stdout, "No items match.")
+		}
+	case "list", "export":
+		items, err := base.Store().Items(ctx)
+		if err != nil {
+			return err
+		}
+		kept := items[:0]
+		for _, it := range items {
+			if a.kind == "" || string(it.Kind) == a.kind {
+				kept = append(kept, it)
+			}
+		}
+		if sub == "export" || a.json {
+			return cognition.WriteJSONL(s.Stdout, kept)
+		}
+		for _, it := range kept {
+			fmt.Fprintf(s.Stdout, "%s  %-7s x%d  %s\n   %s\n", it.ID[:8], it.Kind, it.Count, it.Source, indent(it.Content))
+		}
+		fmt.Fprintf(s.Stdout, "%d items\n", len(kept))
+	case "import":
+		items, err := readCognitionFiles(pos)
+		if err != nil {
+			return err
+		}
+		added, err := base.Import(ctx, items)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(s.Stdout, "Imported %d items (%d new) into %s\n", len(items), added, dir)
+	}
+	return nil
+}
+
+func indent(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > 400 {
+		s = s[:400] + "..."
+	}
+	return strings.ReplaceAll(s, "\n", "\n   ")
+}

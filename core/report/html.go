@@ -1,0 +1,135 @@
+package report
+
+import (
+	"embed"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/asi-evolve/asi/core/store"
+)
+
+//go:embed templates/report.html.tmpl
+var templates embed.FS
+
+// Options tune the HTML report.
+type Options struct {
+	// Top is the number of rows of the top table; default 10.
+	Top int
+	// Now stamps the report; default time.Now.
+	Now time.Time
+}
+
+type page struct {
+	C           *Campaign
+	Generated   string
+	Done        int
+	Failures    int
+	FailureRate string
+	Best        *store.Node
+	Initial     *store.Node
+	Gain        string
+	Lineage     []store.Node
+	Top         []store.Node
+	Reasons     []Reason
+	Plots       []inlinePlot
+	CostPerStep string
+}
+
+type inlinePlot struct {
+	Title string
+	URI   template.URL
+}
+
+// WriteHTML writes the self-contained report of c with plots (from
+// c.Plots) inlined.
+func WriteHTML(w io.Writer, c *Campaign, plots []Plot, opt Options) error {
+	if len(c.Nodes) == 0 {
+		return ErrNoNodes
+	}
+	if opt.Top <= 0 {
+		opt.Top = 10
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	tmpl, err := template.New("report.html.tmpl").Funcs(template.FuncMap{
+		"score": formatScore,
+		"deref": func(n *store.Node) store.Node { return *n },
+		"inc":   func(i int) int { return i + 1 },
+		"first": firstLine,
+		"usd":   func(v float64) string { return fmt.Sprintf("$%.4f", v) },
+		"ms":    func(d time.Duration) string { return d.Round(time.Millisecond).String() },
+		"metrics": func(m map[string]float64) string {
+			var parts []string
+			for _, k := range sortedKeys(m) {
+				parts = append(parts, fmt.Sprintf("%s=%.6g", k, m[k]))
+			}
+			return strings.Join(parts, " ")
+		},
+	}).ParseFS(templates, "templates/report.html.tmpl")
+	if err != nil {
+		return fmt.Errorf("report template: %w", err)
+	}
+	p := page{
+		C: c, Generated: opt.Now.UTC().Format(time.RFC3339), Done: c.Done(), Failures: c.FailureCount(),
+		Top: c.Top(opt.Top), Reasons: c.Failures(),
+	}
+	if p.Done > 0 {
+		p.FailureRate = fmt.Sprintf("%.0f%%", 100*float64(p.Failures)/float64(p.Done))
+		p.CostPerStep = fmt.Sprintf("$%.4f", c.Usage.CostUSD/float64(p.Done))
+	}
+	if best, ok := c.Best(); ok {
+		p.Best = &best
+		p.Lineage = c.Lineage(best.ID)
+	}
+	if ini, ok := c.Initial(); ok {
+		p.Initial = &ini
+		if ini.Valid && p.Best != nil && ini.Score != 0 {
+			p.Gain = fmt.Sprintf("%+.2f%%", 100*(p.Best.Score-ini.Score)/math.Abs(ini.Score))
+		}
+	}
+	for _, pl := range plots {
+		p.Plots = append(p.Plots, inlinePlot{
+			Title: pl.Title,
+			// The SVG is our own output, so it is safe to inline as an image.
+			URI: template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(pl.SVG)),
+		})
+	}
+	if err := tmpl.Execute(w, p); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+func formatScore(n store.Node) string {
+	if !n.Valid {
+		return "failed"
+	}
+	return fmt.Sprintf("%.6g", n.Score)
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
+}

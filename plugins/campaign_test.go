@@ -1,0 +1,137 @@
+package plugins_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/asi-evolve/asi/core/command"
+	"github.com/asi-evolve/asi/core/store"
+)
+
+// A plugin killed in the middle of an evaluation, run by a real campaign:
+// that node is stored as failed with the reason, the plugin is started
+// again, and the campaign spends its whole budget.
+func TestCampaignSurvivesPluginCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a real campaign")
+	}
+	const steps, crashOn = 6, 3
+	dir := t.TempDir()
+	file := filepath.Join(dir, "crashy.hcl")
+	src := fmt.Sprintf(`
+campaign "crashy" {
+  task    = "crashy"
+  workers = 1
+  budget {
+    steps = %d
+  }
+}
+
+plugin "crashy" {
+  path = %q
+}
+
+task {
+  crash_on_node = %d
+}
+`, steps, filepath.Join(testPlugins(t), "asi-task-crashy"), crashOn)
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(dir, "state")
+	var stdout, stderr bytes.Buffer
+	code := command.Main([]string{"apply", "-state", state, file},
+		command.Streams{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
+	if code != 0 {
+		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
+	}
+
+	ctx := context.Background()
+	st, err := store.Open(ctx, state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	nodes, err := st.Nodes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nodes) != steps+1 {
+		t.Fatalf("%d nodes, want %d (the initial program and the whole budget)", len(nodes), steps+1)
+	}
+	for _, n := range nodes {
+		switch {
+		case n.Step == crashOn:
+			if n.Valid || !strings.Contains(n.Error, "plugin crashed") || !strings.Contains(n.Error, "node 3") {
+				t.Errorf("node of step %d: valid %v, error %q; want failed with the crash as reason", n.Step, n.Valid, n.Error)
+			}
+		case !n.Valid:
+			t.Errorf("node of step %d failed (%s); only step %d should", n.Step, n.Error, crashOn)
+		}
+	}
+	log, err := os.ReadFile(filepath.Join(state, "plugins.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"killing my own process", "plugin restarted"} {
+		if !bytes.Contains(log, []byte(want)) {
+			t.Errorf("plugins.log lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+// The example third-party task builds in its own module, with `go build`
+// in its directory, and its campaign file runs as written.
+func TestExampleCampaignRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the example and runs its campaign")
+	}
+	src, err := filepath.Abs(filepath.Join("..", "sdk", "examples", "symreg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "symreg"))
+	build.Dir = src
+	build.Env = append(os.Environ(), "GOWORK=off")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build in %s: %v\n%s", src, err, out)
+	}
+	campaign, err := os.ReadFile(filepath.Join(src, "campaign.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "campaign.hcl")
+	if err := os.WriteFile(file, campaign, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	state := filepath.Join(dir, "state")
+	var stdout, stderr bytes.Buffer
+	code := command.Main([]string{"apply", "-steps", "4", "-state", state, file},
+		command.Streams{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
+	if code != 0 {
+		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	nodes, err := st.Nodes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nodes) != 5 {
+		t.Fatalf("%d nodes, want 5", len(nodes))
+	}
+	if n := nodes[0]; !n.Valid || n.Metrics["mse"] <= 0 {
+		t.Errorf("initial node: valid %v metrics %v (%s); want a valid mse", n.Valid, n.Metrics, n.Error)
+	}
+}

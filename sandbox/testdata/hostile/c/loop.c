@@ -1,0 +1,5 @@
+// loop never ends.
+int main(void) {
+	volatile unsigned long i = 0;
+	for (;;) i++;
+}

@@ -1,0 +1,4 @@
+// panic traps.
+int main(void) {
+	__builtin_trap();
+}

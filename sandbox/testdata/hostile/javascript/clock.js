@@ -1,0 +1,2 @@
+// clock spins on the clock, waiting for a time that never comes.
+while (new Date().getFullYear() < 3000) {}

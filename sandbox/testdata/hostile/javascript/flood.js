@@ -1,0 +1,2 @@
+// flood prints without end.
+for (;;) { console.log("flood flood flood flood flood flood flood flood"); }

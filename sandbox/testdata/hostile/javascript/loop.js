@@ -1,0 +1,2 @@
+// loop never ends.
+for (;;) {}

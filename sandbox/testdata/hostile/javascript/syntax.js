@@ -1,0 +1,2 @@
+// syntax does not parse: the host reports a compile error.
+let x = ;

@@ -1,0 +1,4 @@
+# Writes to stdout without end.
+line = "x" * 1000
+while True:
+    print(line)

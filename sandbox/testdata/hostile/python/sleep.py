@@ -1,0 +1,4 @@
+# Sleeps far past any deadline.
+import time
+
+time.sleep(3600)

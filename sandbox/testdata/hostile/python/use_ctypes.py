@@ -1,0 +1,5 @@
+# Tries to reach native code through ctypes.
+import ctypes
+
+libc = ctypes.CDLL(None)
+libc.system(b"echo PWN" b"ED")

@@ -1,0 +1,12 @@
+package sdk
+
+import "errors"
+
+var (
+	// ErrNoExecutor is returned by Host.Executor when the campaign declares
+	// no executor block.
+	ErrNoExecutor = errors.New("no executor configured")
+	// ErrNotConfigured is returned when a host service is used before
+	// Configure handed it over.
+	ErrNotConfigured = errors.New("host services are handed to Configure; it has not been called")
+)
