@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 
 	"github.com/asi-evolve/asi/core/campaign"
 	"github.com/asi-evolve/asi/core/engine"
 	"github.com/asi-evolve/asi/core/sampling"
 	"github.com/asi-evolve/asi/core/store"
-	"github.com/asi-evolve/asi/core/task"
 	"github.com/asi-evolve/asi/core/views"
 )
 
@@ -55,15 +53,6 @@ func runApply(ctx context.Context, args []string, s Streams) int {
 	}
 	return exitOK
 }
-
-// Meta keys a campaign directory records about itself.
-const (
-	metaCampaign  = "campaign"
-	metaTask      = "task"
-	metaPrimary   = "primary"
-	metaDirection = "direction"
-	metaSteps     = "budget_steps"
-)
 
 func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) error {
 	unlock, err := lockDir(a.state)
@@ -115,12 +104,11 @@ func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) er
 	if err != nil {
 		return err
 	}
-	for k, v := range map[string]string{
-		metaPrimary: desc.Primary, metaDirection: string(desc.Direction), metaSteps: strconv.Itoa(cfg.Campaign.Budget.Steps),
-	} {
-		if err := st.SetMeta(ctx, k, v); err != nil {
-			return err
-		}
+	if err := st.SetInfo(ctx, store.Info{
+		Campaign: cfg.Campaign.Name, Task: cfg.Campaign.Task, Primary: desc.Primary, Direction: string(desc.Direction),
+		StepBudget: cfg.Campaign.Budget.Steps, Features: desc.FeatureDimensions,
+	}); err != nil {
+		return err
 	}
 
 	if !a.json {
@@ -197,20 +185,18 @@ func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) er
 	return runErr
 }
 
-// claimDir records which campaign owns a directory and refuses to mix two.
+// claimDir refuses to run a campaign in a directory another campaign or
+// task owns.
 func claimDir(ctx context.Context, st *store.Store, cfg *campaign.Config) error {
-	for k, want := range map[string]string{metaCampaign: cfg.Campaign.Name, metaTask: cfg.Campaign.Task} {
-		got, err := st.Meta(ctx, k)
-		switch {
-		case errors.Is(err, store.ErrNotFound):
-			if err := st.SetMeta(ctx, k, want); err != nil {
-				return err
-			}
-		case err != nil:
-			return err
-		case got != want:
-			return fmt.Errorf("%s belongs to %s %q, not %q: use another -state directory", st.Dir(), k, got, want)
-		}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case info.Campaign != "" && info.Campaign != cfg.Campaign.Name:
+		return fmt.Errorf("%s belongs to campaign %q, not %q: use another -state directory", st.Dir(), info.Campaign, cfg.Campaign.Name)
+	case info.Task != "" && info.Task != cfg.Campaign.Task:
+		return fmt.Errorf("%s belongs to task %q, not %q: use another -state directory", st.Dir(), info.Task, cfg.Campaign.Task)
 	}
 	return nil
 }
@@ -218,22 +204,17 @@ func claimDir(ctx context.Context, st *store.Store, cfg *campaign.Config) error 
 // report reads a campaign's state from its store.
 func report(ctx context.Context, st *store.Store, top int) (views.Report, error) {
 	var r views.Report
-	meta := map[string]string{}
-	for _, k := range []string{metaCampaign, metaTask, metaPrimary, metaDirection, metaSteps} {
-		v, err := st.Meta(ctx, k)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return r, err
-		}
-		meta[k] = v
+	info, err := st.Info(ctx)
+	if err != nil {
+		return r, err
 	}
-	r.Campaign, r.Task, r.Primary, r.Direction = meta[metaCampaign], meta[metaTask], meta[metaPrimary], meta[metaDirection]
-	r.Budget, _ = strconv.Atoi(meta[metaSteps])
+	r.Campaign, r.Task, r.Primary, r.Direction, r.Budget = info.Campaign, info.Task, info.Primary, info.Direction, info.StepBudget
 	r.Dir = st.Dir()
 	nodes, err := st.Nodes(ctx)
 	if err != nil {
 		return r, err
 	}
-	maximize := r.Direction != string(task.Minimize)
+	maximize := info.Maximize()
 	var valid []store.Node
 	for _, n := range nodes {
 		if n.Step == 0 {

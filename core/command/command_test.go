@@ -159,7 +159,7 @@ func TestApplyRefusesAnotherCampaignsDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.SetMeta(context.Background(), metaCampaign, "other")
+	st.SetInfo(context.Background(), store.Info{Campaign: "other"})
 	st.Close()
 	_, stderr, code := run(t, "apply", "-state", dir, file)
 	if code != exitError || !strings.Contains(stderr, `belongs to campaign "other"`) {

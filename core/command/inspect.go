@@ -10,7 +10,6 @@ import (
 	"strconv"
 
 	"github.com/asi-evolve/asi/core/store"
-	"github.com/asi-evolve/asi/core/task"
 	"github.com/asi-evolve/asi/core/views"
 )
 
@@ -113,8 +112,12 @@ func runShow(ctx context.Context, args []string, s Streams) int {
 		fmt.Fprintf(s.Stderr, "Error: %v\n", err)
 		return exitError
 	}
-	primary, _ := st.Meta(ctx, metaPrimary)
-	return render((views.View{W: s.Stdout, JSON: a.json}).Node(d, primary), s)
+	info, err := st.Info(ctx)
+	if err != nil {
+		fmt.Fprintf(s.Stderr, "Error: %v\n", err)
+		return exitError
+	}
+	return render((views.View{W: s.Stdout, JSON: a.json}).Node(d, info.Primary), s)
 }
 
 func runBest(ctx context.Context, args []string, s Streams) int {
@@ -123,8 +126,12 @@ func runBest(ctx context.Context, args []string, s Streams) int {
 		return code
 	}
 	defer st.Close()
-	direction, _ := st.Meta(ctx, metaDirection)
-	n, err := st.Best(ctx, direction != string(task.Minimize))
+	info, err := st.Info(ctx)
+	if err != nil {
+		fmt.Fprintf(s.Stderr, "Error: %v\n", err)
+		return exitError
+	}
+	n, err := st.Best(ctx, info.Maximize())
 	if err != nil {
 		fmt.Fprintf(s.Stderr, "Error: no valid program yet (%v)\n", err)
 		return exitError

@@ -119,11 +119,8 @@ func buildCampaign(t *testing.T, root string, steps int) *htmlreport.Campaign {
 	if _, err := eng.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for k, v := range map[string]string{metaCampaign: "demo", metaTask: "toy", metaPrimary: "score",
-		metaDirection: "maximize", metaSteps: strconv.Itoa(steps)} {
-		if err := st.SetMeta(ctx, k, v); err != nil {
-			t.Fatal(err)
-		}
+	if err := st.SetInfo(ctx, store.Info{Campaign: "demo", Task: "toy", Primary: "score", Direction: "maximize", StepBudget: steps}); err != nil {
+		t.Fatal(err)
 	}
 	if err := st.AddEvent(ctx, store.Event{Kind: "warning", Message: "provider rejected key " + testSecret}); err != nil {
 		t.Fatal(err)

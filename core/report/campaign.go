@@ -2,22 +2,11 @@ package report
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/asi-evolve/asi/core/store"
-)
-
-// Meta keys written by `asi apply`; kept in step with core/command.
-const (
-	metaCampaign  = "campaign"
-	metaTask      = "task"
-	metaPrimary   = "primary"
-	metaDirection = "direction"
-	metaSteps     = "budget_steps"
 )
 
 // Campaign is a snapshot of one campaign's store.
@@ -38,19 +27,11 @@ type Campaign struct {
 // Load reads a snapshot of the campaign in st.
 func Load(ctx context.Context, st *store.Store) (*Campaign, error) {
 	c := &Campaign{Dir: st.Dir()}
-	for key, dst := range map[string]*string{
-		metaCampaign: &c.Name, metaTask: &c.Task, metaPrimary: &c.Primary, metaDirection: &c.Direction,
-	} {
-		v, err := st.Meta(ctx, key)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("load campaign %s: %w", st.Dir(), err)
-		}
-		*dst = v
+	info, err := st.Info(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load campaign %s: %w", st.Dir(), err)
 	}
-	if v, err := st.Meta(ctx, metaSteps); err == nil {
-		c.Budget, _ = strconv.Atoi(v)
-	}
-	var err error
+	c.Name, c.Task, c.Primary, c.Direction, c.Budget = info.Campaign, info.Task, info.Primary, info.Direction, info.StepBudget
 	if c.Nodes, err = st.Nodes(ctx); err != nil {
 		return nil, fmt.Errorf("load campaign %s: %w", st.Dir(), err)
 	}
