@@ -56,6 +56,7 @@ type summaryJSON struct {
 	Primary          string    `json:"primary"`
 	Direction        string    `json:"direction"`
 	Budget           int       `json:"budget"`
+	Features         []string  `json:"features"`
 	Done             int       `json:"done"`
 	Failures         int       `json:"failures"`
 	Running          int       `json:"running"`
@@ -70,7 +71,7 @@ type summaryJSON struct {
 
 func summarize(name string, c *report.Campaign) summaryJSON {
 	s := summaryJSON{
-		Name: name, Task: c.Task, Primary: c.Primary, Direction: c.Direction, Budget: c.Budget,
+		Name: name, Task: c.Task, Primary: c.Primary, Direction: c.Direction, Budget: c.Budget, Features: c.Features,
 		Done: c.Done(), Failures: c.FailureCount(), Running: c.Steps.Running,
 		Calls: c.Usage.Calls, PromptTokens: c.Usage.PromptTokens, CompletionTokens: c.Usage.CompletionTokens,
 		CostUSD: c.Usage.CostUSD,

@@ -13,9 +13,10 @@ import (
 type Campaign struct {
 	Name      string
 	Task      string
-	Primary   string // primary metric name
-	Direction string // "maximize" or "minimize"
-	Budget    int    // step budget, 0 when unlimited
+	Primary   string   // primary metric name
+	Direction string   // "maximize" or "minimize"
+	Budget    int      // step budget, 0 when unlimited
+	Features  []string // names of the MAP-Elites feature dimensions
 	Dir       string
 	Nodes     []store.Node // id order
 	Usage     store.Usage
@@ -32,6 +33,7 @@ func Load(ctx context.Context, st *store.Store) (*Campaign, error) {
 		return nil, fmt.Errorf("load campaign %s: %w", st.Dir(), err)
 	}
 	c.Name, c.Task, c.Primary, c.Direction, c.Budget = info.Campaign, info.Task, info.Primary, info.Direction, info.StepBudget
+	c.Features = info.Features
 	if c.Nodes, err = st.Nodes(ctx); err != nil {
 		return nil, fmt.Errorf("load campaign %s: %w", st.Dir(), err)
 	}

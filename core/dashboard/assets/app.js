@@ -454,7 +454,8 @@ async function pageGrid(name) {
   const dims = Math.max(0, ...state.nodes.map((n) => (n.features || []).length));
   const box = h("div", {});
   const xSel = h("select", { id: "grid-x" }), ySel = h("select", { id: "grid-y" }), binSel = h("select", {}, [5, 8, 10, 12, 16].map((b) => h("option", { value: b, selected: b === 10 }, b + " bins")));
-  for (let d = 0; d < dims; d++) { xSel.append(h("option", { value: d }, "feature " + d)); ySel.append(h("option", { value: d, selected: d === 1 }, "feature " + d)); }
+  const featureName = (d) => (state.summary.features || [])[d] || "feature " + d;
+  for (let d = 0; d < dims; d++) { xSel.append(h("option", { value: d }, featureName(d))); ySel.append(h("option", { value: d, selected: d === 1 }, featureName(d))); }
   const draw = () => {
     const sm = state.summary, valid = state.nodes.filter((n) => n.valid && n.features && n.features.length);
     if (!dims || !valid.length) { fill(box, h("p", { class: "muted" }, "This campaign's task declares no feature dimensions, so there is no MAP-Elites grid.")); return; }
@@ -481,7 +482,7 @@ async function pageGrid(name) {
       table.append(tr);
     }
     table.append(h("tr", {}, h("th", {}), [...Array(bins).keys()].map((c) => h("th", {}, fmt(x0 + ((c + 0.5) * (x1 - x0)) / bins)))));
-    fill(box, h("p", { class: "muted" }, `${cells.size} of ${bins * rows} cells filled; each shows its best node. Columns: feature ${dx}${dy >= 0 ? "; rows: feature " + dy : ""}.`), table);
+    fill(box, h("p", { class: "muted" }, `${cells.size} of ${bins * rows} cells filled; each shows its best node. Columns: ${featureName(dx)}${dy >= 0 ? "; rows: " + featureName(dy) : ""}.`), table);
   };
   for (const el of [xSel, ySel, binSel]) el.addEventListener("change", draw);
   fill(app(), h("h1", {}, "MAP-Elites grid"), h("div", { class: "toolbar" }, "x:", xSel, dims > 1 ? ["y:", ySel] : null, binSel), box);
