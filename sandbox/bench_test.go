@@ -14,11 +14,24 @@ import (
 
 // BenchmarkRunCached measures the per-run overhead of an already compiled
 // small Go module: instantiation, Go runtime start-up, exit.
+//
+// compiler-worker is the compiled module run in a worker process (the
+// Runtime has a cache directory and the test binary serves as a worker):
+// a request and a reply over pipes instead of the termination checks.
 func BenchmarkRunCached(b *testing.B) {
-	for _, engine := range []Engine{EngineInterpreter, EngineCompiler} {
-		b.Run(string(engine), func(b *testing.B) {
-			r := newRuntime(b, Options{Engine: engine})
+	dir := b.TempDir()
+	for _, v := range []struct {
+		name string
+		opt  Options
+	}{
+		{"interpreter", Options{Engine: EngineInterpreter}},
+		{"compiler", Options{Engine: EngineCompiler}},
+		{"compiler-worker", Options{Engine: EngineCompiler, CacheDir: dir}},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			r := newRuntime(b, v.opt)
 			m := mustBuild(b, r, "echo")
+			mustRun(b, r, m, NewConfig()) // starts the worker, if any
 			cfg := NewConfig().WithArgs("a").WithStdin([]byte("b"))
 			b.ResetTimer()
 			for b.Loop() {
@@ -105,25 +118,32 @@ func moduleBytes(b *testing.B, source []byte) []byte {
 // C module starts in microseconds, so this is instantiation, WASI setup and
 // teardown, with no language runtime to start.
 func BenchmarkRunCachedC(b *testing.B) {
-	r := newRuntime(b, Options{CacheDir: CacheDir(), Engine: EngineCompiler})
 	src, err := os.ReadFile(filepath.Join("testdata", "toolchains", "hello.c"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := r.Prepare(context.Background(), "c", map[string][]byte{"hello.c": src})
-	if errors.Is(err, ErrToolchainMissing) {
-		b.Skip(err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer p.Close()
-	cfg := NewConfig().WithArgs("a").WithStdin([]byte("b"))
-	for b.Loop() {
-		res, err := r.RunProgram(context.Background(), p, cfg)
-		if err != nil || !res.OK() {
-			b.Fatalf("run: %v %s %s", err, res.Reason, res.Detail)
-		}
+	for _, mode := range workerModes {
+		b.Run(mode.name, func(b *testing.B) {
+			r := newRuntime(b, Options{CacheDir: CacheDir(), Engine: EngineCompiler, worker: mode.mode})
+			p, err := r.Prepare(context.Background(), "c", map[string][]byte{"hello.c": src})
+			if errors.Is(err, ErrToolchainMissing) {
+				b.Skip(err)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.Close()
+			cfg := NewConfig().WithArgs("a").WithStdin([]byte("b"))
+			if _, err := r.RunProgram(context.Background(), p, cfg); err != nil { // starts the worker, if any
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				res, err := r.RunProgram(context.Background(), p, cfg)
+				if err != nil || !res.OK() {
+					b.Fatalf("run: %v %s %s", err, res.Reason, res.Detail)
+				}
+			}
+		})
 	}
 }
 
@@ -156,9 +176,10 @@ func BenchmarkJavaScriptEndToEnd(b *testing.B) {
 
 // BenchmarkMatMul runs the same Go file, a 200x200 matrix multiply,
 // natively and in the sandbox (compiler engine) in one benchmark, so the
-// ratio compares numbers measured together. Each program times its own
-// kernel, so start-up costs are left out; native_ms and wazero_ms are per
-// multiply.
+// ratio compares numbers measured together: in process, where the compiled
+// code checks for the deadline, and in a worker process without the checks
+// (what a Runtime does when it can). Each program times its own kernel, so
+// start-up costs are left out; native_ms and wazero_ms are per multiply.
 func BenchmarkMatMul(b *testing.B) {
 	const reps = 5
 	src := guest(b, "matmul")
@@ -176,35 +197,107 @@ func BenchmarkMatMul(b *testing.B) {
 	if out, err := build.CombinedOutput(); err != nil {
 		b.Fatalf("native build: %v\n%s", err, out)
 	}
-	r := newRuntime(b, Options{CacheDir: CacheDir(), Engine: EngineCompiler})
-	m, err := r.BuildGo(context.Background(), src)
+	for _, mode := range workerModes {
+		b.Run(mode.name, func(b *testing.B) {
+			r := newRuntime(b, Options{CacheDir: CacheDir(), Engine: EngineCompiler, worker: mode.mode})
+			m, err := r.BuildGo(context.Background(), src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer m.Close(context.Background())
+			cfg := NewConfig().WithArgs(fmt.Sprint(reps)).WithTimeout(time.Minute)
+			// The first run pays a worker's start and compile, as the first
+			// run of a campaign does; the kernel's own timing leaves them
+			// out anyway.
+			mustRun(b, r, m, cfg)
+			var nativeNS, wasmNS int64
+			for b.Loop() {
+				out, err := exec.Command(native, fmt.Sprint(reps)).Output()
+				if err != nil {
+					b.Fatal(err)
+				}
+				nativeSum, ns := parseMatMul(b, string(out))
+				nativeNS += ns
+				res := mustRun(b, r, m, cfg)
+				if !res.OK() {
+					b.Fatalf("wasm run: %s %s", res.Reason, res.Detail)
+				}
+				wasmSum, ns := parseMatMul(b, string(res.Stdout))
+				wasmNS += ns
+				if nativeSum != wasmSum {
+					b.Fatalf("checksums differ: native %s, wasm %s", nativeSum, wasmSum)
+				}
+			}
+			b.ReportMetric(float64(nativeNS)/float64(b.N)/1e6, "native_ms")
+			b.ReportMetric(float64(wasmNS)/float64(b.N)/1e6, "wazero_ms")
+			b.ReportMetric(float64(wasmNS)/float64(nativeNS), "ratio")
+		})
+	}
+}
+
+// BenchmarkMatMulC is BenchmarkMatMul for the same kernel in C, built
+// with clang -O2 natively and for wasm32-wasi: a second data point that
+// separates what wazero costs from what Go's wasm code generator costs.
+// Native code may use SIMD (clang vectorizes the inner loop); wasm
+// without the SIMD proposal cannot, so novec builds the native program
+// with -fno-vectorize too.
+func BenchmarkMatMulC(b *testing.B) {
+	const reps = 5
+	src, err := os.ReadFile(filepath.Join("testdata", "guests", "matmul.c"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer m.Close(context.Background())
-	cfg := NewConfig().WithArgs(fmt.Sprint(reps)).WithTimeout(time.Minute)
-
-	var nativeNS, wasmNS int64
-	for b.Loop() {
-		out, err := exec.Command(native, fmt.Sprint(reps)).Output()
-		if err != nil {
-			b.Fatal(err)
-		}
-		nativeSum, ns := parseMatMul(b, string(out))
-		nativeNS += ns
-		res := mustRun(b, r, m, cfg)
-		if !res.OK() {
-			b.Fatalf("wasm run: %s %s", res.Reason, res.Detail)
-		}
-		wasmSum, ns := parseMatMul(b, string(res.Stdout))
-		wasmNS += ns
-		if nativeSum != wasmSum {
-			b.Fatalf("checksums differ: native %s, wasm %s", nativeSum, wasmSum)
-		}
+	r := newRuntime(b, Options{CacheDir: CacheDir(), Engine: EngineCompiler})
+	p, err := r.Prepare(context.Background(), "c", map[string][]byte{"main.c": src})
+	if errors.Is(err, ErrToolchainMissing) {
+		b.Skip(err)
 	}
-	b.ReportMetric(float64(nativeNS)/float64(b.N)/1e6, "native_ms")
-	b.ReportMetric(float64(wasmNS)/float64(b.N)/1e6, "wazero_ms")
-	b.ReportMetric(float64(wasmNS)/float64(nativeNS), "ratio")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	cc, err := exec.LookPath("clang-19")
+	if err != nil {
+		b.Skip("no clang-19: scripts/ci/install-sandbox.sh installs it")
+	}
+	dir := b.TempDir()
+	srcPath := filepath.Join(dir, "matmul.c")
+	if err := os.WriteFile(srcPath, src, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	cfg := NewConfig().WithArgs(fmt.Sprint(reps)).WithTimeout(time.Minute)
+	if res, err := r.RunProgram(context.Background(), p, cfg); err != nil || !res.OK() {
+		b.Fatalf("warm-up run: %v %s %s", err, res.Reason, res.Detail)
+	}
+	for _, native := range []struct{ name, flag string }{{"vec", "-O2"}, {"novec", "-fno-vectorize"}} {
+		b.Run(native.name, func(b *testing.B) {
+			bin := filepath.Join(dir, "matmul-"+native.name)
+			if out, err := exec.Command(cc, "-O2", native.flag, "-o", bin, srcPath).CombinedOutput(); err != nil {
+				b.Fatalf("native build: %v\n%s", err, out)
+			}
+			var nativeNS, wasmNS int64
+			for b.Loop() {
+				out, err := exec.Command(bin, fmt.Sprint(reps)).Output()
+				if err != nil {
+					b.Fatal(err)
+				}
+				nativeSum, ns := parseMatMul(b, string(out))
+				nativeNS += ns
+				res, err := r.RunProgram(context.Background(), p, cfg)
+				if err != nil || !res.OK() {
+					b.Fatalf("wasm run: %v %s %s", err, res.Reason, res.Detail)
+				}
+				wasmSum, ns := parseMatMul(b, string(res.Stdout))
+				wasmNS += ns
+				if nativeSum != wasmSum {
+					b.Fatalf("checksums differ: native %s, wasm %s", nativeSum, wasmSum)
+				}
+			}
+			b.ReportMetric(float64(nativeNS)/float64(b.N)/1e6, "native_ms")
+			b.ReportMetric(float64(wasmNS)/float64(b.N)/1e6, "wazero_ms")
+			b.ReportMetric(float64(wasmNS)/float64(nativeNS), "ratio")
+		})
+	}
 }
 
 func parseMatMul(b *testing.B, out string) (string, int64) {

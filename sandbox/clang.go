@@ -77,6 +77,7 @@ func (cToolchain) Prepare(ctx context.Context, r *Runtime, files map[string][]by
 				return nil, fmt.Errorf("sandbox: cached c build %s: %w", key, err)
 			}
 			m.buildCached = true
+			m.path = cachePath
 			return moduleProgram(m), nil
 		}
 	}
@@ -96,6 +97,7 @@ func (cToolchain) Prepare(ctx context.Context, r *Runtime, files map[string][]by
 		return nil, err
 	}
 	m.buildTime = buildTime
+	m.path = cachePath
 	return moduleProgram(m), nil
 }
 

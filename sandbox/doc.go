@@ -8,6 +8,12 @@
 // Module, BuildGo builds Go source for GOOS=wasip1, and Run instantiates a
 // Module afresh and returns what the guest wrote and why it stopped.
 //
+// Compiled modules (EngineCompiler, and the interpreters a Runtime holds)
+// of every language run in worker processes when the executable serves as
+// one (MaybeWorker) and the Runtime has a CacheDir: there the code carries
+// no termination checks, which slow CPU-bound guests several times, and
+// the deadline kills the process (worker.go).
+//
 // docs/sandbox.md has the full threat model and measured costs.
 //
 // # Threat model
@@ -20,8 +26,9 @@
 //     no environment variable and no argument but those named, no network
 //     (WASI preview 1 has no socket creation, and none is pre-opened);
 //   - cannot run past its wall-clock timeout (the instance is closed when its
-//     context ends), grow memory past its limit, or make the host keep more
-//     than its output limit;
+//     context ends, or, in a worker process, the process is killed), grow
+//     memory past its limit, or make the host keep more than its output
+//     limit;
 //   - shares no state with another run: each run is a fresh instance with its
 //     own memory, even of the same Module;
 //   - cannot call the host except through WASI preview 1 (Load refuses

@@ -58,6 +58,7 @@ func (r *Runtime) BuildGo(ctx context.Context, source []byte) (*Module, error) {
 				return nil, fmt.Errorf("sandbox: cached build %s: %w", key, err)
 			}
 			m.buildCached = true
+			m.path = cachePath
 			return m, nil
 		}
 	}
@@ -78,6 +79,7 @@ func (r *Runtime) BuildGo(ctx context.Context, source []byte) (*Module, error) {
 		return nil, err
 	}
 	m.buildTime = buildTime
+	m.path = cachePath
 	return m, nil
 }
 

@@ -202,7 +202,17 @@ func hostileRuntime(t testing.TB) *Runtime {
 	return newRuntime(t, Options{CacheDir: CacheDir(), Engine: EngineCompiler})
 }
 
+// TestHostile runs every attack in both places a compiled guest runs: in
+// process, stopped by wazero's checks, and in a worker process, killed.
 func TestHostile(t *testing.T) {
+	for _, m := range workerModes {
+		t.Run(m.name, func(t *testing.T) {
+			testHostile(t, newRuntime(t, Options{CacheDir: CacheDir(), Engine: EngineCompiler, worker: m.mode}))
+		})
+	}
+}
+
+func testHostile(t *testing.T, r *Runtime) {
 	files := hostileFiles(t)
 	for key := range hostileCases {
 		if _, ok := files[key]; !ok {
@@ -210,7 +220,6 @@ func TestHostile(t *testing.T) {
 		}
 	}
 	h := newHostileHost(t)
-	r := hostileRuntime(t)
 	goroutines := runtime.NumGoroutine()
 	for _, key := range slices.Sorted(maps.Keys(files)) {
 		t.Run(key, func(t *testing.T) {

@@ -20,7 +20,7 @@ type Module struct {
 	buildTime   time.Duration
 	buildCached bool
 	shared      bool   // held by the Runtime (an interpreter): Close does nothing
-	path        string // the host file the wasm came from, "" when built or given as bytes
+	path        string // the cached file the wasm is in (a worker loads it), "" when given as bytes
 	closed      atomic.Bool
 }
 

@@ -14,7 +14,7 @@ import (
 // and loads the interpreter from the compilation cache each run).
 func BenchmarkPythonHello(b *testing.B) {
 	files := map[string][]byte{"main.py": []byte("print('hello')\n")}
-	for _, m := range pythonModes {
+	for _, m := range workerModes {
 		b.Run(m.name, func(b *testing.B) {
 			r := newPythonRuntime(b, m.mode)
 			runPython(b, r, files, NewConfig()) // compile, or load from the cache

@@ -18,24 +18,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestMain lets the test binary serve as a sandbox worker: workers are the
-// running executable started again.
-func TestMain(m *testing.M) {
-	MaybeWorker()
-	os.Exit(m.Run())
-}
-
-// pythonModes are the two ways a Runtime runs Python: in process, where
-// compiled code checks for the deadline, and in worker processes killed at
-// the deadline.
-var pythonModes = []struct {
-	name string
-	mode workerMode
-}{
-	{"in-process", workerOff},
-	{"worker", workerAuto},
-}
-
 // newPythonRuntime returns a Runtime for Python guests, sharing the user's
 // compilation cache so the interpreter is compiled once per machine, or
 // skips the test when the runtime has not been built.
@@ -108,7 +90,7 @@ func TestPythonHostile(t *testing.T) {
 			wantOut: "['PYTHONDONTWRITEBYTECODE', 'PYTHONHOME']\n"},
 		{name: "huge stdout", file: "flood.py", cfg: NewConfig().WithOutputLimit(64 << 10), want: ReasonOutputLimit},
 	}
-	for _, m := range pythonModes {
+	for _, m := range workerModes {
 		t.Run(m.name, func(t *testing.T) {
 			r := newPythonRuntime(t, m.mode)
 			goroutines := runtime.NumGoroutine()

@@ -49,7 +49,9 @@ type Options struct {
 	// (BenchmarkRunCached), and the interpreter computes about 5 times
 	// slower than compiled wasm.
 	// Choose the compiler for modules run many times or computing for
-	// seconds. Interpreters held by the Runtime (javascript, python) are
+	// seconds: with a CacheDir, in a process that can serve as a worker
+	// (MaybeWorker), they then run without termination checks in worker
+	// processes, several times faster (worker.go). Interpreters held by the Runtime (javascript, python) are
 	// always compiled, once, whatever Engine says: every candidate of
 	// their language runs them.
 	Engine Engine
@@ -60,7 +62,7 @@ type Options struct {
 	// BuildTimeout caps one go build; 0 means 2 minutes.
 	BuildTimeout time.Duration
 
-	worker workerMode // see python_worker.go
+	worker workerMode // see worker.go
 }
 
 // Runtime compiles and runs guest modules. One Runtime serves a whole
@@ -216,6 +218,9 @@ var errOutputLimit = errors.New("output limit exceeded")
 // cfg's limits. Guest failures (timeout, trap, non-zero exit, memory or
 // output limits) are reported in Result with a nil error; an error means the
 // host could not run the guest, or ctx was cancelled.
+//
+// A module compiled to machine code from a file in the cache runs in a
+// worker process when this process can serve as one (see MaybeWorker).
 func (r *Runtime) Run(ctx context.Context, m *Module, cfg Config) (Result, error) {
 	if r.closed.Load() {
 		return Result{}, ErrClosed
@@ -223,6 +228,14 @@ func (r *Runtime) Run(ctx context.Context, m *Module, cfg Config) (Result, error
 	if m == nil || m.closed.Load() {
 		return Result{}, fmt.Errorf("sandbox: run: module closed or nil")
 	}
+	if path := r.workerPath(m, m.path); path != "" {
+		return r.runInWorker(ctx, path, cfg)
+	}
+	return r.run(ctx, m, cfg)
+}
+
+// run is Run in this process.
+func (r *Runtime) run(ctx context.Context, m *Module, cfg Config) (Result, error) {
 	limit := cfg.MemoryLimit()
 	if m.minMemory > limit {
 		return Result{

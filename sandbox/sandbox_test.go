@@ -17,6 +17,24 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
+// TestMain lets the test binary serve as a sandbox worker: workers are the
+// running executable started again.
+func TestMain(m *testing.M) {
+	MaybeWorker()
+	os.Exit(m.Run())
+}
+
+// workerModes are the two ways a Runtime runs compiled guests: in process,
+// where compiled code checks for the deadline, and in worker processes
+// killed at the deadline.
+var workerModes = []struct {
+	name string
+	mode workerMode
+}{
+	{"in-process", workerOff},
+	{"worker", workerAuto},
+}
+
 // guest returns the source of a test guest program from testdata/guests.
 func guest(t testing.TB, name string) []byte {
 	t.Helper()

@@ -41,6 +41,7 @@ type Resources struct {
 	CPUs, GPUs int
 	Memory     uint64
 	Timeout    time.Duration
+	GPUMemory  uint64 // bytes each GPU must have free
 }
 
 // Job is a command to run with its input files.
@@ -49,6 +50,15 @@ type Job struct {
 	Files     map[string][]byte
 	Env       map[string]string
 	Resources Resources
+	// Key makes Submit idempotent: a job already submitted with the same
+	// key is returned instead of starting another (re-attach on resume).
+	Key string
+	// Executor names which of the campaign's executors runs the job; empty
+	// means the only one.
+	Executor string
+	// Outputs are paths, relative to the job's directory, of the result
+	// files Wait returns.
+	Outputs []string
 }
 
 // JobState is how a job ended.

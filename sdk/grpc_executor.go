@@ -65,7 +65,8 @@ func (s *executorServer) Submit(ctx context.Context, req *executorv1.SubmitReque
 	id, err := s.impl.Submit(ctx, Job{
 		Command: req.GetCommand(), Files: req.GetFiles(), Env: req.GetEnv(),
 		Resources: Resources{CPUs: int(r.GetCpus()), GPUs: int(r.GetGpus()), Memory: r.GetMemoryBytes(),
-			Timeout: time.Duration(r.GetTimeoutMs()) * time.Millisecond},
+			Timeout: time.Duration(r.GetTimeoutMs()) * time.Millisecond, GPUMemory: r.GetGpuMemoryBytes()},
+		Key: req.GetKey(), Executor: req.GetExecutor(), Outputs: req.GetOutputs(),
 	})
 	if err != nil {
 		return nil, toStatus(err)
@@ -137,7 +138,9 @@ func (c executorClient) Submit(ctx context.Context, job Job) (string, error) {
 	r := job.Resources
 	resp, err := c.client.Submit(ctx, &executorv1.SubmitRequest{
 		Command: job.Command, Files: job.Files, Env: job.Env,
-		Resources: &executorv1.Resources{Cpus: int32(r.CPUs), Gpus: int32(r.GPUs), MemoryBytes: r.Memory, TimeoutMs: r.Timeout.Milliseconds()},
+		Resources: &executorv1.Resources{Cpus: int32(r.CPUs), Gpus: int32(r.GPUs), MemoryBytes: r.Memory,
+			TimeoutMs: r.Timeout.Milliseconds(), GpuMemoryBytes: r.GPUMemory},
+		Key: job.Key, Executor: job.Executor, Outputs: job.Outputs,
 	})
 	if err != nil {
 		return "", fromStatus("executor submit", err)

@@ -2,17 +2,20 @@
 // benchmarks, in a network namespace of its own.
 //
 // Weaviate binds its gRPC, gossip and profiling ports on every interface,
-// whatever --host says, so the server runs under `unshare -n`: a network
-// namespace with only a loopback device, reachable from nowhere. The test
-// process reaches it through an http.Client whose dialer opens each socket
-// inside that namespace (setns(2) on a locked thread), so nothing of the
-// server is ever exposed on the machine's network. That needs root (or
-// CAP_SYS_ADMIN); without it, or without the binary, tests are skipped with
-// the reason.
+// whatever --host says, so the server never runs in the machine's network
+// namespace: a sleeping process started with `unshare -n` holds a namespace
+// with only a loopback device, the server is started inside it with
+// `nsenter`, and the test process reaches it through an http.Client whose
+// dialer opens each socket inside that namespace (setns(2) on a locked
+// thread that then exits). The namespace outlives the server, so Restart
+// brings it back at the same address with the same data. That needs root
+// (or CAP_SYS_ADMIN); without it, or without the binary, tests are skipped
+// with the reason.
 package weaviatetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -20,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -64,9 +68,43 @@ type Server struct {
 	data string
 	logf *os.File
 
+	// holder keeps the network namespace alive across restarts of the
+	// server; ns is that namespace, where every connection is opened.
+	holder *exec.Cmd
+	ns     *os.File
+
 	mu  sync.Mutex
-	cmd *exec.Cmd
-	ns  *os.File // the server's network namespace
+	cmd *exec.Cmd // the running server, nil while stopped
+}
+
+// openNamespace starts the process that holds the namespace, with its
+// loopback up.
+func (s *Server) openNamespace() error {
+	holder := exec.Command("unshare", "-n", "--", "sh", "-c", `ip link set lo up || exit 97; exec sleep 1000000`)
+	if err := holder.Start(); err != nil {
+		return err
+	}
+	self, _ := os.Readlink("/proc/self/ns/net")
+	path := fmt.Sprintf("/proc/%d/ns/net", holder.Process.Pid)
+	for range 500 {
+		// The shell brings lo up before it execs sleep.
+		theirs, err := os.Readlink(path)
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", holder.Process.Pid))
+		if err == nil && theirs != self && strings.TrimSpace(string(comm)) == "sleep" {
+			ns, err := os.Open(path)
+			if err != nil {
+				holder.Process.Kill()
+				holder.Wait()
+				return err
+			}
+			s.holder, s.ns = holder, ns
+			return nil
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	holder.Process.Kill()
+	holder.Wait()
+	return errNoNamespace
 }
 
 // URL is the server's REST address (valid only through HTTPClient).
@@ -92,6 +130,9 @@ func Start(tb testing.TB) *Server {
 		tb.Fatal(err)
 	}
 	s := &Server{bin: bin, data: filepath.Join(dir, "data"), logf: logf}
+	if err := s.openNamespace(); err != nil {
+		tb.Skipf("cannot make a network namespace for weaviate (needs root): %v", err)
+	}
 	if err := s.Restart(); err != nil {
 		if os.IsPermission(err) || err == errNoNamespace {
 			tb.Skipf("cannot run weaviate in a network namespace (needs root): %v", err)
@@ -100,6 +141,9 @@ func Start(tb testing.TB) *Server {
 	}
 	tb.Cleanup(func() {
 		s.Stop()
+		s.holder.Process.Kill()
+		s.holder.Wait()
+		s.ns.Close()
 		logf.Close()
 	})
 	return s
@@ -111,16 +155,17 @@ var errNoNamespace = fmt.Errorf("unshare -n failed")
 // until it is ready.
 func (s *Server) Restart() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cmd != nil {
-		return fmt.Errorf("weaviate already running (pid %d)", s.cmd.Process.Pid)
+	running := s.cmd
+	s.mu.Unlock()
+	if running != nil {
+		return fmt.Errorf("weaviate already running (pid %d)", running.Process.Pid)
 	}
 	if err := os.MkdirAll(s.data, 0o755); err != nil {
 		return err
 	}
-	// unshare execs the shell, which execs the server: one PID throughout.
-	cmd := exec.Command("unshare", "-n", "--", "sh", "-c",
-		`ip link set lo up || exit 97; exec "$0" --host 127.0.0.1 --port 8080 --scheme http`, s.bin)
+	// nsenter execs the server: one PID, which Stop signals.
+	cmd := exec.Command("nsenter", fmt.Sprintf("--net=/proc/%d/ns/net", s.holder.Process.Pid), "--",
+		s.bin, "--host", "127.0.0.1", "--port", "8080", "--scheme", "http")
 	cmd.Env = append(os.Environ(),
 		"AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED=true",
 		"PERSISTENCE_DATA_PATH="+s.data,
@@ -131,6 +176,8 @@ func (s *Server) Restart() error {
 		"CLUSTER_BIND_ADDR=127.0.0.1",
 		"CLUSTER_ADVERTISE_ADDR=127.0.0.1",
 		"RAFT_TIMEOUTS_MULTIPLIER=1",
+		"RAFT_BOOTSTRAP_EXPECT=1",
+		"RAFT_JOIN=node1",
 		"API_BASED_MODULES_DISABLED=true",
 		"GO_PROFILING_DISABLE=true",
 	)
@@ -140,38 +187,23 @@ func (s *Server) Restart() error {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	var ns *os.File
-	deadline := time.Now().Add(25 * time.Second)
-	for ns == nil {
-		// The namespace file changes once unshare(2) has run.
-		self, _ := os.Readlink("/proc/self/ns/net")
-		theirs, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/net", cmd.Process.Pid))
-		if err == nil && theirs != self {
-			ns, err = os.Open(fmt.Sprintf("/proc/%d/ns/net", cmd.Process.Pid))
-			if err != nil {
-				cmd.Process.Kill()
-				return err
-			}
-			break
-		}
-		select {
-		case err := <-exited:
-			return fmt.Errorf("%w: %v", errNoNamespace, err)
-		case <-time.After(10 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			return errNoNamespace
-		}
+	deadline := time.Now().Add(90 * time.Second)
+	s.mu.Lock()
+	s.cmd = cmd
+	s.mu.Unlock()
+	// Forget the server again if it never becomes ready.
+	fail := func() {
+		cmd.Process.Kill()
+		s.mu.Lock()
+		s.cmd = nil
+		s.mu.Unlock()
 	}
-	s.cmd, s.ns = cmd, ns
-	client := s.httpClientLocked()
+	client := s.HTTPClient()
 	var lastErr error
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-exited:
-			s.cmd, s.ns = nil, nil
-			ns.Close()
+			fail()
 			return fmt.Errorf("weaviate exited: %v", err)
 		default:
 		}
@@ -182,15 +214,13 @@ func (s *Server) Restart() error {
 				go s.reap(cmd, exited)
 				return nil
 			}
-		} else if lastErr = err; os.IsPermission(err) {
-			cmd.Process.Kill()
-			s.cmd, s.ns = nil, nil
+		} else if lastErr = err; os.IsPermission(err) || errors.Is(err, syscall.EPERM) {
+			fail()
 			return err
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	cmd.Process.Kill()
-	s.cmd, s.ns = nil, nil
+	fail()
 	return fmt.Errorf("weaviate not ready after 90 s: %v", lastErr)
 }
 
@@ -207,7 +237,7 @@ func (s *Server) reap(cmd *exec.Cmd, exited chan error) {
 // The data directory stays for Restart.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	cmd, ns := s.cmd, s.ns
+	cmd := s.cmd
 	s.mu.Unlock()
 	if cmd == nil {
 		return
@@ -227,13 +257,7 @@ func (s *Server) Stop() {
 	if s.cmd == cmd {
 		s.cmd = nil
 	}
-	if s.ns == ns {
-		s.ns = nil
-	}
 	s.mu.Unlock()
-	if ns != nil {
-		ns.Close()
-	}
 }
 
 // Log returns what the server printed.
@@ -263,15 +287,12 @@ func (s *Server) httpClientLocked() *http.Client {
 
 func (s *Server) dial(ctx context.Context, network, addr string) (net.Conn, error) {
 	s.mu.Lock()
-	ns := s.ns
-	var fd int
-	if ns != nil {
-		fd = int(ns.Fd())
-	}
+	running := s.cmd != nil
 	s.mu.Unlock()
-	if ns == nil {
+	if !running {
 		return nil, &net.OpError{Op: "dial", Net: network, Err: syscall.ECONNREFUSED}
 	}
+	fd := int(s.ns.Fd())
 	type result struct {
 		c   net.Conn
 		err error

@@ -101,7 +101,7 @@ func TestLoadFileDecodes(t *testing.T) {
 					Seed: []string{"cognition/*.md", "notes/**.txt"}, TopK: 7, MinScore: 0.3,
 				},
 				Sandbox:   Sandbox{Memory: 3 << 29, Timeout: 45 * time.Second, OutputLimit: 65536},
-				Executors: []*Executor{{Type: "local"}, {Type: "slurm"}},
+				Executors: []*Executor{{Type: "local", Settings: &ExecutorSettings{}}, {Type: "slurm", Settings: &ExecutorSettings{Partition: "gpu"}}},
 				Plugins: map[string]*Plugin{"circlepacking": {
 					Name: "circlepacking", Path: "plugins/asi-task-circlepacking",
 					SHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",

@@ -117,10 +117,13 @@ type Sandbox struct {
 	OutputLimit int           // bytes of stdout/stderr kept; default 1 MiB
 }
 
-// Executor is an executor block, kept undecoded for the executor to read.
+// Executor is an executor block. Blocks of the built-in types (local, gpu,
+// slurm) are decoded into Settings; any other is kept undecoded for its
+// executor plugin to read.
 type Executor struct {
 	Type      string
 	Body      hcl.Body
+	Settings  *ExecutorSettings // nil for an executor plugin's block
 	DeclRange hcl.Range
 }
 

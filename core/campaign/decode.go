@@ -133,6 +133,7 @@ func (d *decoder) decodeFile(body hcl.Body, cfg *Config) {
 					"An executor of type %q is already declared at %s.", ex.Type, where(prev.DeclRange))
 				continue
 			}
+			d.decodeExecutor(ex)
 			executors[ex.Type] = ex
 			cfg.Executors = append(cfg.Executors, ex)
 		case "plugin":

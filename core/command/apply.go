@@ -13,6 +13,7 @@ import (
 	"github.com/asi-evolve/asi/core/sampling"
 	"github.com/asi-evolve/asi/core/store"
 	"github.com/asi-evolve/asi/core/views"
+	"github.com/asi-evolve/asi/plugins"
 )
 
 type applyArgs struct {
@@ -79,7 +80,12 @@ func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) er
 		return err
 	}
 	defer closeLog()
-	tk, err := startTask(ctx, cfg, rt, logger)
+	execs, err := plugins.StartExecutors(ctx, cfg, plugins.ExecutorOptions{StateDir: a.state, Finder: finder(cfg), Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer execs.Close()
+	tk, err := startTask(ctx, cfg, rt, execs, logger)
 	if err != nil {
 		return fmt.Errorf("task %s: %w", cfg.Campaign.Task, err)
 	}

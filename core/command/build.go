@@ -52,16 +52,21 @@ func checkTask(cfg *campaign.Config) hcl.Diagnostics {
 }
 
 // startTask starts the campaign's task plugin for a run, lending it the
-// sandbox. Its stderr goes to logger.
-func startTask(ctx context.Context, cfg *campaign.Config, rt *sandbox.Runtime, logger hclog.Logger) (*plugins.Task, error) {
+// sandbox and the campaign's executors (nil: none). Its stderr goes to
+// logger.
+func startTask(ctx context.Context, cfg *campaign.Config, rt *sandbox.Runtime, execs *plugins.Executors, logger hclog.Logger) (*plugins.Task, error) {
 	found, err := finder(cfg).Find(plugins.KindTask, cfg.Campaign.Task)
 	if err != nil {
 		return nil, err
 	}
+	host := sdk.Host{Sandbox: plugins.NewSandbox(rt, sandboxConfig(cfg))}
+	if execs != nil { // a nil *Executors in the interface would not read as "none"
+		host.Executor = execs
+	}
 	return plugins.StartTask(ctx, found, plugins.TaskOptions{
 		Settings: cfg.Task.Values(),
 		Limits:   taskLimits(cfg),
-		Host:     sdk.Host{Sandbox: plugins.NewSandbox(rt, sandboxConfig(cfg))},
+		Host:     host,
 		Logger:   logger,
 	})
 }

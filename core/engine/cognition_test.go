@@ -230,7 +230,7 @@ func TestCognitionWeaviateRestartMidCampaign(t *testing.T) {
 	})
 	sum, err := e.Run(context.Background())
 	if err != nil || restartErr != nil {
-		t.Fatalf("run: %v, restart: %v", err, restartErr)
+		t.Fatalf("run: %v, restart: %v\n%s", err, restartErr, srv.Log())
 	}
 	if sum.Done != 10 || sum.Failures != 0 {
 		t.Fatalf("summary %+v, want 10 good steps", sum)

@@ -29,13 +29,31 @@ const (
 )
 
 // languages are the values the language setting accepts.
-var languages = []string{"go"}
+var languages = []string{"go", "python"}
+
+// initialPrograms are the initial programs by language, each with the same
+// layout and constants, so both start from the same score.
+var initialPrograms = map[string]string{"go": initialProgram, "python": initialPythonProgram}
+
+// mainFiles name the candidate's one source file by language.
+var mainFiles = map[string]string{"go": "main.go", "python": "main.py"}
 
 //go:embed initial.go.txt
 var initialProgram string
 
+//go:embed initial.py.txt
+var initialPythonProgram string
+
 //go:embed statement.md
 var statement string
+
+// languageRules is the part of the statement that depends on the language.
+var languageRules = map[string]string{
+	"go": `The candidate is a complete Go program (package main, standard library only)
+built for GOOS=wasip1 GOARCH=wasm and run in a sandbox`,
+	"python": `The candidate is a complete Python 3.11 program (one file, standard library
+only; no numpy) run by CPython compiled to WebAssembly in a sandbox`,
+}
 
 // Task is the circle packing task. It is safe for concurrent Evaluate calls
 // once configured.
@@ -62,13 +80,14 @@ func (t *Task) Describe(ctx context.Context) (sdk.Description, error) {
 	if language == "" {
 		language = languages[0]
 	}
-	st := strings.NewReplacer("{{memory}}", memory, "{{timeout}}", timeout).Replace(statement)
+	st := strings.NewReplacer("{{memory}}", memory, "{{timeout}}", timeout,
+		"{{language_rules}}", languageRules[language]).Replace(statement)
 	return sdk.Description{
 		Name:           "circlepacking",
 		Version:        "1.1.0",
 		Statement:      st,
 		Language:       language,
-		InitialProgram: initialProgram,
+		InitialProgram: initialPrograms[language],
 		Metrics: []sdk.Metric{
 			{Name: MetricSumRadii, Description: "sum of the radii of the 26 circles (higher is better)"},
 			{Name: MetricMinGap, Description: "smallest distance between two circles or a circle and a wall; about 0 when circles touch"},
@@ -116,7 +135,7 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed in
 	if c.Language != "" && c.Language != language {
 		return invalid(fmt.Sprintf("the program must be %s, not %q", language, c.Language), nil), nil
 	}
-	run, err := sb.Run(ctx, sdk.SandboxRun{Language: language, Files: map[string][]byte{"main.go": []byte(c.Code)}})
+	run, err := sb.Run(ctx, sdk.SandboxRun{Language: language, Files: map[string][]byte{mainFiles[language]: []byte(c.Code)}})
 	if err != nil {
 		return sdk.Result{}, fmt.Errorf("circlepacking: node %d: %w", c.NodeID, err)
 	}

@@ -22,15 +22,34 @@ import (
 // itself imports only the sdk).
 func serveTask(t testing.TB, cfg sandbox.Config) sdk.Task {
 	t.Helper()
-	rt, err := sandbox.NewRuntime(context.Background(), sandbox.Options{})
+	return serveTaskIn(t, "go", sandbox.Options{}, cfg)
+}
+
+// serveTaskIn is serveTask for candidates in language, on a Runtime with
+// opt.
+func serveTaskIn(t testing.TB, language string, opt sandbox.Options, cfg sandbox.Config) sdk.Task {
+	t.Helper()
+	rt, err := sandbox.NewRuntime(context.Background(), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { rt.Close(context.Background()) })
 	sb := plugins.NewSandbox(rt, cfg)
 	return tasktest.Start(t, &Task{}, sdk.ConfigureRequest{
-		Settings: map[string]any{"language": "go"}, Limits: sb.Limits(), Host: sdk.Host{Sandbox: sb},
+		Settings: map[string]any{"language": language}, Limits: sb.Limits(), Host: sdk.Host{Sandbox: sb},
 	})
+}
+
+// servePythonTask serves the task for Python candidates, skipping when the
+// CPython runtime is not built on this machine.
+func servePythonTask(t testing.TB) sdk.Task {
+	t.Helper()
+	if _, err := sandbox.PythonHome(); err != nil {
+		t.Skipf("%v: run make python-wasm (scripts/ci/install-python-wasm.sh installs what it needs)", err)
+	}
+	// The shared cache makes the interpreter's compilation a file read
+	// after its first time.
+	return serveTaskIn(t, "python", sandbox.Options{CacheDir: sandbox.CacheDir()}, sandbox.NewConfig().WithTimeout(30*time.Second))
 }
 
 func program(t testing.TB, name string) string {
@@ -195,6 +214,63 @@ func TestSmallTweaksImprove(t *testing.T) {
 			}
 			if got := evaluate(strings.Replace(initialProgram, tt.old, tt.new, 1)); got <= base {
 				t.Errorf("sum %.6f after the tweak, want above %.6f", got, base)
+			}
+		})
+	}
+}
+
+// The Python initial program has the Go one's layout and constants, so it
+// scores the same; its statement and description say Python.
+func TestEvaluatePythonInitialProgram(t *testing.T) {
+	tk := servePythonTask(t)
+	d, err := tk.Describe(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Language != "python" || d.InitialProgram != initialPythonProgram {
+		t.Errorf("description language %q, initial program %.40q; want python and initial.py.txt", d.Language, d.InitialProgram)
+	}
+	if !strings.Contains(d.Statement, "Python 3.11 program") || strings.Contains(d.Statement, "Go program") {
+		t.Errorf("statement does not speak of Python:\n%s", d.Statement)
+	}
+	res, err := tk.Evaluate(context.Background(), sdk.Candidate{Language: "python", Code: d.InitialProgram}, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Valid {
+		t.Fatalf("python initial program invalid: %s", res.Feedback)
+	}
+	const goScore = 1.946717775074436
+	if sum := res.Metrics[MetricSumRadii]; math.Abs(sum-goScore) > 1e-9 {
+		t.Errorf("python initial sum of radii = %.15f, want the Go program's %.15f", sum, goScore)
+	}
+	t.Logf("python initial program: %s", res.Feedback)
+}
+
+func TestEvaluatePythonInvalidPrograms(t *testing.T) {
+	tk := servePythonTask(t)
+	tests := []struct {
+		name         string
+		code         string
+		wantFeedback []string
+	}{
+		{name: "syntax error", code: "print(\n", wantFeedback: []string{"does not compile", "SyntaxError"}},
+		{name: "raises", code: "raise ValueError('no packing')", wantFeedback: []string{"the program failed", "ValueError: no packing"}},
+		{name: "prints nothing", code: "pass", wantFeedback: []string{"invalid packing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := tk.Evaluate(context.Background(), sdk.Candidate{Language: "python", Code: tt.code}, 0, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Valid {
+				t.Fatalf("valid, want invalid: %s", res.Feedback)
+			}
+			for _, want := range tt.wantFeedback {
+				if !strings.Contains(res.Feedback, want) {
+					t.Errorf("feedback %q lacks %q", res.Feedback, want)
+				}
 			}
 		})
 	}

@@ -254,13 +254,15 @@ func (x *CapabilitiesResponse) GetMemoryBytes() uint64 {
 }
 
 type Resources struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Cpus          int32                  `protobuf:"varint,1,opt,name=cpus,proto3" json:"cpus,omitempty"`
-	Gpus          int32                  `protobuf:"varint,2,opt,name=gpus,proto3" json:"gpus,omitempty"`
-	MemoryBytes   uint64                 `protobuf:"varint,3,opt,name=memory_bytes,json=memoryBytes,proto3" json:"memory_bytes,omitempty"`
-	TimeoutMs     int64                  `protobuf:"varint,4,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	Cpus        int32                  `protobuf:"varint,1,opt,name=cpus,proto3" json:"cpus,omitempty"`
+	Gpus        int32                  `protobuf:"varint,2,opt,name=gpus,proto3" json:"gpus,omitempty"`
+	MemoryBytes uint64                 `protobuf:"varint,3,opt,name=memory_bytes,json=memoryBytes,proto3" json:"memory_bytes,omitempty"`
+	TimeoutMs   int64                  `protobuf:"varint,4,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
+	// Memory each GPU must have free.
+	GpuMemoryBytes uint64 `protobuf:"varint,5,opt,name=gpu_memory_bytes,json=gpuMemoryBytes,proto3" json:"gpu_memory_bytes,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Resources) Reset() {
@@ -321,12 +323,26 @@ func (x *Resources) GetTimeoutMs() int64 {
 	return 0
 }
 
+func (x *Resources) GetGpuMemoryBytes() uint64 {
+	if x != nil {
+		return x.GpuMemoryBytes
+	}
+	return 0
+}
+
 type SubmitRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Command       []string               `protobuf:"bytes,1,rep,name=command,proto3" json:"command,omitempty"`
-	Files         map[string][]byte      `protobuf:"bytes,2,rep,name=files,proto3" json:"files,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	Env           map[string]string      `protobuf:"bytes,3,rep,name=env,proto3" json:"env,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
-	Resources     *Resources             `protobuf:"bytes,4,opt,name=resources,proto3" json:"resources,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Command   []string               `protobuf:"bytes,1,rep,name=command,proto3" json:"command,omitempty"`
+	Files     map[string][]byte      `protobuf:"bytes,2,rep,name=files,proto3" json:"files,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Env       map[string]string      `protobuf:"bytes,3,rep,name=env,proto3" json:"env,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	Resources *Resources             `protobuf:"bytes,4,opt,name=resources,proto3" json:"resources,omitempty"`
+	// Idempotency key: a second Submit with the same key returns the first
+	// job instead of starting another (how asi re-attaches after a restart).
+	Key string `protobuf:"bytes,5,opt,name=key,proto3" json:"key,omitempty"`
+	// Which of the campaign's executors runs the job; empty: the only one.
+	Executor string `protobuf:"bytes,6,opt,name=executor,proto3" json:"executor,omitempty"`
+	// Paths, relative to the job's directory, of the result files to return.
+	Outputs       []string `protobuf:"bytes,7,rep,name=outputs,proto3" json:"outputs,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -385,6 +401,27 @@ func (x *SubmitRequest) GetEnv() map[string]string {
 func (x *SubmitRequest) GetResources() *Resources {
 	if x != nil {
 		return x.Resources
+	}
+	return nil
+}
+
+func (x *SubmitRequest) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *SubmitRequest) GetExecutor() string {
+	if x != nil {
+		return x.Executor
+	}
+	return ""
+}
+
+func (x *SubmitRequest) GetOutputs() []string {
+	if x != nil {
+		return x.Outputs
 	}
 	return nil
 }
@@ -753,18 +790,22 @@ const file_asi_executor_v1_executor_proto_rawDesc = "" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12!\n" +
 	"\fapi_versions\x18\x03 \x03(\tR\vapiVersions\x121\n" +
 	"\adevices\x18\x04 \x03(\v2\x17.asi.executor.v1.DeviceR\adevices\x12!\n" +
-	"\fmemory_bytes\x18\x05 \x01(\x04R\vmemoryBytes\"u\n" +
+	"\fmemory_bytes\x18\x05 \x01(\x04R\vmemoryBytes\"\x9f\x01\n" +
 	"\tResources\x12\x12\n" +
 	"\x04cpus\x18\x01 \x01(\x05R\x04cpus\x12\x12\n" +
 	"\x04gpus\x18\x02 \x01(\x05R\x04gpus\x12!\n" +
 	"\fmemory_bytes\x18\x03 \x01(\x04R\vmemoryBytes\x12\x1d\n" +
 	"\n" +
-	"timeout_ms\x18\x04 \x01(\x03R\ttimeoutMs\"\xd1\x02\n" +
+	"timeout_ms\x18\x04 \x01(\x03R\ttimeoutMs\x12(\n" +
+	"\x10gpu_memory_bytes\x18\x05 \x01(\x04R\x0egpuMemoryBytes\"\x99\x03\n" +
 	"\rSubmitRequest\x12\x18\n" +
 	"\acommand\x18\x01 \x03(\tR\acommand\x12?\n" +
 	"\x05files\x18\x02 \x03(\v2).asi.executor.v1.SubmitRequest.FilesEntryR\x05files\x129\n" +
 	"\x03env\x18\x03 \x03(\v2'.asi.executor.v1.SubmitRequest.EnvEntryR\x03env\x128\n" +
-	"\tresources\x18\x04 \x01(\v2\x1a.asi.executor.v1.ResourcesR\tresources\x1a8\n" +
+	"\tresources\x18\x04 \x01(\v2\x1a.asi.executor.v1.ResourcesR\tresources\x12\x10\n" +
+	"\x03key\x18\x05 \x01(\tR\x03key\x12\x1a\n" +
+	"\bexecutor\x18\x06 \x01(\tR\bexecutor\x12\x18\n" +
+	"\aoutputs\x18\a \x03(\tR\aoutputs\x1a8\n" +
 	"\n" +
 	"FilesEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +

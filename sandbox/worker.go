@@ -24,20 +24,28 @@ import (
 // Worker processes.
 //
 // wazero can stop a running guest only if its code was compiled to check,
-// at every loop back-edge, whether the guest was closed
-// (WithCloseOnContextDone). Each check leaves the machine code for Go, and
-// CPython's interpreter loop runs through them all the time: a CPU-bound
-// Python guest runs about three times slower with them (BenchmarkPythonCPU).
+// at every loop back-edge and function entry, whether the guest was closed
+// (WithCloseOnContextDone). Each check leaves the machine code for Go: a
+// CPU-bound Python guest runs about three times slower with them
+// (BenchmarkPythonCPU), a Go matrix multiply several times slower
+// (BenchmarkMatMul).
 //
 // A worker is the host executable itself, started again with workerEnv set:
-// it compiles the interpreter without the checks (the compilation cache,
-// shared with the parent, makes that a file read after the first time),
-// then runs guests one at a time, each a fresh instance, and reports each
-// Result. The parent kills the worker's process group at a guest's
-// deadline, so a guest that never yields is still stopped; a worker that
-// finished its guest in time waits, idle, for the next one. Everything else
-// (memory cap, output cap, mounts, environment) is the same Run, inside the
-// worker.
+// it compiles a module without the checks (the compilation cache, shared
+// with the parent, makes that a file read after the first time), then runs
+// guests one at a time, each a fresh instance, and reports each Result. The
+// parent kills the worker's process group at a guest's deadline, so a guest
+// that never yields is still stopped; a worker that finished its guest in
+// time waits, idle, for the next one. Everything else (memory cap, output
+// cap, mounts, environment) is the same Run, inside the worker.
+//
+// Every language goes to workers, on one condition besides the process
+// being able to serve as one: its module is compiled to machine code (the
+// Runtime-held interpreters always are; candidates are with
+// EngineCompiler). A module the interpreter engine runs stays in process:
+// a worker would have to compile it, which costs a one-shot candidate
+// seconds (BenchmarkLoadRun), and the interpreter's checks are cheap next
+// to its own dispatch.
 
 // workerEnv marks a process as a sandbox worker; its value is workerMagic.
 const (
@@ -50,6 +58,10 @@ const (
 // worker's own start-up is not charged to the guest.
 const workerReadyByte = 'R'
 
+// workerFreeAfter is how long a worker stays idle before it returns the
+// last guest's memory to the system.
+const workerFreeAfter = 200 * time.Millisecond
+
 // workerStartLimit bounds a worker's start-up: a cold compile of the
 // interpreter takes seconds on a slow machine, not minutes.
 const workerStartLimit = 2 * time.Minute
@@ -58,13 +70,14 @@ const workerStartLimit = 2 * time.Minute
 // worker if started as one.
 var workerCapable atomic.Bool
 
-// workerMode chooses where a Runtime runs programs of interpreters.
+// workerMode chooses where a Runtime runs compiled modules.
 type workerMode int
 
 const (
 	// workerAuto runs them in worker processes when the executable can
-	// serve as a worker (MaybeWorker was called) and the Runtime has a
-	// CacheDir to share, and in process otherwise.
+	// serve as a worker (MaybeWorker was called), the Runtime has a
+	// CacheDir to share and the module is in a file there, and in process
+	// otherwise.
 	workerAuto workerMode = iota
 	// workerOff always runs in process.
 	workerOff
@@ -77,8 +90,9 @@ const (
 // it then runs the guests its parent sends, one at a time, and exits when
 // the parent closes its input, never returning.
 // Otherwise it returns at once, and Runtimes of this process may run
-// interpreted guests (python) in worker processes, which run CPU-bound code
-// about three times faster than guests that must be stoppable in process.
+// compiled guests (of any language) in worker processes, which run
+// CPU-bound code several times faster than guests that must be stoppable
+// in process.
 //
 // Call it first in main, before flags are parsed or anything is printed
 // (and in TestMain of tests that use workers): a worker is the same
@@ -205,10 +219,14 @@ func serveWorker(ctx context.Context, in io.Reader, out io.Writer) error {
 	dec := gob.NewDecoder(in)
 	enc := gob.NewEncoder(out)
 	var r *Runtime
-	modules := map[string]*Module{}
+	modules := &workerModules{byPath: map[string]*Module{}}
+	freeMemory := time.AfterFunc(time.Hour, debug.FreeOSMemory)
+	defer freeMemory.Stop()
 	for {
 		var req workerRequest
-		if err := dec.Decode(&req); err != nil {
+		err := dec.Decode(&req)
+		freeMemory.Stop()
+		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
@@ -222,10 +240,43 @@ func serveWorker(ctx context.Context, in io.Reader, out io.Writer) error {
 		if err := enc.Encode(reply); err != nil {
 			return err
 		}
+		// An idle worker should not hold on to the last guest's memory,
+		// but a busy one would pay a full collection every run: return it
+		// once the worker has been idle a moment.
+		freeMemory.Reset(workerFreeAfter)
 	}
 }
 
-func serveOne(ctx context.Context, r **Runtime, modules map[string]*Module, req workerRequest, enc *gob.Encoder) (Result, error) {
+// workerModules are the modules a worker keeps loaded, the most recently
+// used last. An interpreter serves every run; a compiled candidate is run
+// once or twice, so a long-lived worker keeps only the last few.
+type workerModules struct {
+	byPath map[string]*Module
+	order  []string
+}
+
+// workerModuleLimit bounds the modules a worker keeps loaded.
+const workerModuleLimit = 4
+
+func (w *workerModules) get(path string) *Module {
+	m := w.byPath[path]
+	if m != nil {
+		w.order = append(slices.DeleteFunc(w.order, func(p string) bool { return p == path }), path)
+	}
+	return m
+}
+
+func (w *workerModules) add(ctx context.Context, path string, m *Module) {
+	for len(w.order) >= workerModuleLimit {
+		_ = w.byPath[w.order[0]].Close(ctx)
+		delete(w.byPath, w.order[0])
+		w.order = w.order[1:]
+	}
+	w.byPath[path] = m
+	w.order = append(w.order, path)
+}
+
+func serveOne(ctx context.Context, r **Runtime, modules *workerModules, req workerRequest, enc *gob.Encoder) (Result, error) {
 	if *r == nil {
 		rt, err := NewRuntime(ctx, Options{CacheDir: req.CacheDir, Engine: EngineCompiler, worker: workerChild})
 		if err != nil {
@@ -233,7 +284,7 @@ func serveOne(ctx context.Context, r **Runtime, modules map[string]*Module, req 
 		}
 		*r = rt
 	}
-	m := modules[req.Wasm]
+	m := modules.get(req.Wasm)
 	if m == nil {
 		wasm, err := os.ReadFile(req.Wasm)
 		if err != nil {
@@ -242,29 +293,38 @@ func serveOne(ctx context.Context, r **Runtime, modules map[string]*Module, req 
 		if m, err = (*r).Load(ctx, wasm); err != nil {
 			return Result{}, err
 		}
-		modules[req.Wasm] = m
+		modules.add(ctx, req.Wasm, m)
 	}
 	if err := enc.Encode(workerReply{Ready: true}); err != nil {
 		return Result{}, err
 	}
-	res, err := (*r).Run(ctx, m, fromWire(req.Config))
-	// An idle worker should not hold on to the last guest's memory.
-	debug.FreeOSMemory()
-	return res, err
+	return (*r).Run(ctx, m, fromWire(req.Config))
 }
 
-// useWorker reports whether p runs in a worker process.
-func (r *Runtime) useWorker(p *Program) bool {
-	return r.opt.worker == workerAuto && workerCapable.Load() &&
-		r.opt.CacheDir != "" && p.wasmPath != ""
+// workerPath returns the file a worker loads m from, or "" when m runs in
+// process: a worker needs the module in a file, a cache directory to share
+// compiled code through, and m compiled to machine code (see above).
+func (r *Runtime) workerPath(m *Module, path string) string {
+	if path == "" || r.opt.worker != workerAuto || !workerCapable.Load() || r.opt.CacheDir == "" {
+		return ""
+	}
+	// Runtime-held modules (interpreters) are always compiled.
+	if !m.shared && r.opt.Engine != EngineCompiler {
+		return ""
+	}
+	return path
 }
 
 // runProgramModule runs p's module under cfg, in a worker when it can.
 func (r *Runtime) runProgramModule(ctx context.Context, p *Program, cfg Config) (Result, error) {
-	if !r.useWorker(p) {
-		return r.Run(ctx, p.Module, cfg)
+	path := p.wasmPath
+	if path == "" {
+		path = p.Module.path
 	}
-	return r.runInWorker(ctx, p.wasmPath, cfg)
+	if path = r.workerPath(p.Module, path); path == "" {
+		return r.run(ctx, p.Module, cfg)
+	}
+	return r.runInWorker(ctx, path, cfg)
 }
 
 // errWorkerGone is a worker that died or closed its pipes between runs.

@@ -1,0 +1,131 @@
+package plugins
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/hashicorp/go-hclog"
+
+	"github.com/asi-evolve/asi/core/campaign"
+	"github.com/asi-evolve/asi/plugins/executor"
+	"github.com/asi-evolve/asi/sdk"
+)
+
+// ExecutorOptions say where the campaign's executors keep their files and
+// how to find executor plugins.
+type ExecutorOptions struct {
+	// StateDir is the campaign's state directory; local and gpu jobs run
+	// under StateDir/jobs/<type> unless the block sets work_dir, and Slurm
+	// jobs go to StateDir/slurm unless it sets shared_dir.
+	StateDir string
+	// Finder locates asi-executor-<type> for a type that is not built in.
+	Finder Finder
+	Logger hclog.Logger
+}
+
+// Executors is the host's Executor service for task plugins: the
+// campaign's executors behind a router (a job names its executor; the
+// first declared is the default). The built-in ones (local, gpu, slurm)
+// run inside asi; any other type is an executor plugin process.
+type Executors struct {
+	*executor.Router
+	stop []func()
+}
+
+// StartExecutors builds the executors the campaign declares. With none it
+// returns nil, and the task's calls fail with sdk.ErrNoExecutor.
+func StartExecutors(ctx context.Context, cfg *campaign.Config, opts ExecutorOptions) (*Executors, error) {
+	if len(cfg.Executors) == 0 {
+		return nil, nil
+	}
+	if opts.Logger == nil {
+		opts.Logger = hclog.NewNullLogger()
+	}
+	e := &Executors{Router: executor.NewRouter()}
+	for _, block := range cfg.Executors {
+		ex, stop, err := startExecutor(cfg, block, opts)
+		if err != nil {
+			e.Close()
+			return nil, fmt.Errorf("executor %q: %w", block.Type, err)
+		}
+		if stop != nil {
+			e.stop = append(e.stop, stop)
+		}
+		e.Add(block.Type, ex)
+	}
+	return e, nil
+}
+
+func startExecutor(cfg *campaign.Config, block *campaign.Executor, opts ExecutorOptions) (sdk.Executor, func(), error) {
+	s := block.Settings
+	dir := func(set, def string) string {
+		if set != "" {
+			return cfg.Resolve(set)
+		}
+		return filepath.Join(opts.StateDir, def)
+	}
+	switch block.Type {
+	case campaign.ExecutorLocal, campaign.ExecutorGPU:
+		local := executor.LocalConfig{Dir: dir(s.WorkDir, filepath.Join("jobs", block.Type)), Slots: s.Slots, Memory: s.Memory,
+			Timeout: s.Timeout, Grace: s.Grace, OutputLimit: int64(s.OutputLimit), Network: s.Network}
+		if block.Type == campaign.ExecutorLocal {
+			l, err := executor.NewLocal(local)
+			return l, nil, err
+		}
+		devs, shutdown := executor.NVML()
+		if _, err := devs.GPUs(); err != nil {
+			opts.Logger.Warn("gpu executor: GPU jobs will be refused", "reason", err)
+		}
+		g, err := executor.NewGPU(executor.GPUConfig{LocalConfig: local, Devices: s.Devices}, devs)
+		if err != nil {
+			shutdown()
+			return nil, nil, err
+		}
+		return g, shutdown, nil
+	case campaign.ExecutorSlurm:
+		sc := executor.SlurmConfig{SharedDir: dir(s.SharedDir, "slurm"), Partition: s.Partition, Account: s.Account, QOS: s.QOS,
+			Timeout: s.Timeout, Memory: s.Memory, CPUs: s.CPUs, GRES: s.GRES, Args: s.Args, Poll: s.Poll}
+		if s.SlurmConf != "" {
+			sc.Env = []string{"SLURM_CONF=" + cfg.Resolve(s.SlurmConf)}
+		}
+		sl, err := executor.NewSlurm(sc)
+		return sl, nil, err
+	}
+	return startExecutorPlugin(block.Type, opts)
+}
+
+// startExecutorPlugin runs asi-executor-<name> and talks asi.executor.v1
+// to it.
+func startExecutorPlugin(name string, opts ExecutorOptions) (sdk.Executor, func(), error) {
+	found, err := opts.Finder.Find(KindExecutor, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	client, raw, err := dial(found, opts.Logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	ex, ok := raw.(sdk.Executor)
+	if !ok {
+		client.Kill()
+		return nil, nil, fmt.Errorf("plugin %s: %s is not an executor plugin", name, found.Path)
+	}
+	return ex, func() { client.Kill() }, nil
+}
+
+// Close stops the executors: local jobs are cancelled, Slurm jobs keep
+// running on the cluster (a resumed campaign re-attaches to them), plugin
+// processes are stopped.
+func (e *Executors) Close() {
+	if e == nil {
+		return
+	}
+	if err := e.Router.Close(); err != nil {
+		fmt.Fprintf(os.Stderr, "Warning: executors: %v\n", err)
+	}
+	for _, stop := range e.stop {
+		stop()
+	}
+}

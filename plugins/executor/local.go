@@ -1,0 +1,441 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/asi-evolve/asi/sdk"
+)
+
+// LocalConfig are the limits of the local executor. Zero fields take the
+// defaults in NewLocal.
+type LocalConfig struct {
+	// Dir holds one directory per job. When asi runs as root, Dir and its
+	// parents must be searchable by the unprivileged user jobs run as.
+	Dir string
+	// Slots is how many jobs run at once (default 1); others queue.
+	Slots int
+	// Memory caps a job's address space (RLIMIT_AS) in bytes; a job may ask
+	// for less. 0: no cap.
+	Memory uint64
+	// Timeout caps a job's wall time (default 1h); a job may ask for less.
+	Timeout time.Duration
+	// Grace is how long a job has between SIGTERM and SIGKILL (default 5s).
+	Grace time.Duration
+	// OutputLimit caps the log kept of stdout+stderr (default 1 MiB).
+	OutputLimit int64
+	// Network lets jobs reach the network. By default a job run as root
+	// gets a network namespace with only loopback.
+	Network bool
+	// User is the uid:gid jobs run as when asi is root (default 65534,
+	// nobody), so a job cannot write outside its directory.
+	UID, GID int
+}
+
+func (c LocalConfig) withDefaults() LocalConfig {
+	if c.Slots <= 0 {
+		c.Slots = 1
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = time.Hour
+	}
+	if c.Grace <= 0 {
+		c.Grace = 5 * time.Second
+	}
+	if c.OutputLimit <= 0 {
+		c.OutputLimit = 1 << 20
+	}
+	if c.UID == 0 && c.GID == 0 {
+		c.UID, c.GID = 65534, 65534
+	}
+	return c
+}
+
+// Placer gives a job its devices before it starts: extra environment (such
+// as CUDA_VISIBLE_DEVICES) and a release to call when it ends. It may block
+// until devices are free.
+type Placer interface {
+	Place(ctx context.Context, job sdk.Job) (env map[string]string, release func(), err error)
+}
+
+// Local runs jobs as child processes of asi, each in its own directory and
+// process group, with a wall timeout, rlimits, a capped log and a scrubbed
+// environment.
+type Local struct {
+	name  string
+	cfg   LocalConfig
+	slots chan struct{}
+	place Placer // nil: no devices
+
+	mu   sync.Mutex
+	jobs map[string]*localJob
+	keys map[string]string
+	seq  int
+}
+
+type localJob struct {
+	id, dir string
+	log     *capLog
+	cancel  context.CancelFunc
+	done    chan struct{}
+	res     sdk.JobResult
+	mu      sync.Mutex
+	stopped bool // Cancel was called
+}
+
+// NewLocal returns a local executor keeping job directories under cfg.Dir.
+func NewLocal(cfg LocalConfig) (*Local, error) {
+	return newLocal("local", cfg, nil)
+}
+
+func newLocal(name string, cfg LocalConfig, place Placer) (*Local, error) {
+	cfg = cfg.withDefaults()
+	if cfg.Dir == "" {
+		return nil, fmt.Errorf("%s executor: no work directory", name)
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o711); err != nil {
+		return nil, fmt.Errorf("%s executor: work directory: %w", name, err)
+	}
+	if err := os.Chmod(cfg.Dir, 0o711); err != nil {
+		return nil, fmt.Errorf("%s executor: work directory: %w", name, err)
+	}
+	return &Local{name: name, cfg: cfg, slots: make(chan struct{}, cfg.Slots), place: place,
+		jobs: map[string]*localJob{}, keys: map[string]string{}}, nil
+}
+
+// Capabilities implements sdk.Executor.
+func (l *Local) Capabilities(context.Context) (sdk.Capabilities, error) {
+	return sdk.Capabilities{Name: l.name, Version: "1", APIVersions: []string{sdk.APIVersion},
+		Devices: []sdk.Device{{Kind: "cpu", Name: fmt.Sprintf("%d slots", l.cfg.Slots)}}, Memory: l.cfg.Memory}, nil
+}
+
+// Submit implements sdk.Executor: the job is queued for a slot and its id
+// returned at once.
+func (l *Local) Submit(ctx context.Context, job sdk.Job) (string, error) {
+	if len(job.Command) == 0 {
+		return "", fmt.Errorf("%s executor: %w: no command", l.name, ErrBadJob)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if id, ok := l.keys[job.Key]; ok && job.Key != "" {
+		return id, nil
+	}
+	l.seq++
+	id := fmt.Sprintf("%s-%d-%d", l.name, os.Getpid(), l.seq)
+	dir := filepath.Join(l.cfg.Dir, id)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("%s executor: job %s: %w", l.name, id, err)
+	}
+	if err := writeFiles(dir, job.Files); err != nil {
+		return "", fmt.Errorf("%s executor: job %s: %w", l.name, id, err)
+	}
+	if dropPrivileges() {
+		if err := chownTree(dir, l.cfg.UID, l.cfg.GID); err != nil {
+			return "", fmt.Errorf("%s executor: job %s: %w", l.name, id, err)
+		}
+	}
+	runCtx, cancel := context.WithCancel(context.Background())
+	j := &localJob{id: id, dir: dir, log: newCapLog(l.cfg.OutputLimit), cancel: cancel, done: make(chan struct{})}
+	l.jobs[id] = j
+	if job.Key != "" {
+		l.keys[job.Key] = id
+	}
+	go l.run(runCtx, j, job)
+	return id, nil
+}
+
+// dropPrivileges says whether jobs run as another user: only root can.
+func dropPrivileges() bool { return os.Geteuid() == 0 }
+
+func chownTree(dir string, uid, gid int) error {
+	return filepath.Walk(dir, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, uid, gid)
+	})
+}
+
+func (l *Local) run(ctx context.Context, j *localJob, job sdk.Job) {
+	defer close(j.done)
+	start := time.Now()
+	finish := func(state sdk.JobState, code int, detail string) {
+		j.res = sdk.JobResult{State: state, ExitCode: code, Detail: detail, Wall: time.Since(start)}
+		outs, err := readOutputs(j.dir, job.Outputs)
+		if err != nil && j.res.Detail == "" {
+			j.res.Detail = err.Error()
+		}
+		j.res.Outputs = outs
+		j.log.close()
+	}
+	var extra map[string]string
+	if l.place != nil {
+		env, release, err := l.place.Place(ctx, job)
+		if err != nil {
+			if ctx.Err() != nil {
+				finish(sdk.JobCancelled, -1, "cancelled while queued")
+				return
+			}
+			finish(sdk.JobFailed, -1, err.Error())
+			return
+		}
+		defer release()
+		extra = env
+	}
+	select {
+	case l.slots <- struct{}{}:
+		defer func() { <-l.slots }()
+	case <-ctx.Done():
+		finish(sdk.JobCancelled, -1, "cancelled while queued")
+		return
+	}
+	start = time.Now()
+	state, code, detail := l.exec(ctx, j, job, extra)
+	finish(state, code, detail)
+}
+
+// exec runs the job's process group to its end and says how it ended.
+func (l *Local) exec(ctx context.Context, j *localJob, job sdk.Job, extra map[string]string) (sdk.JobState, int, string) {
+	timeout := l.cfg.Timeout
+	if t := job.Resources.Timeout; t > 0 && t < timeout {
+		timeout = t
+	}
+	memory := l.cfg.Memory
+	if m := job.Resources.Memory; m > 0 && (memory == 0 || m < memory) {
+		memory = m
+	}
+	// prlimit sets the limits before the job's command is exec'ed, so no
+	// process of the job ever runs without them.
+	argv := []string{"prlimit"}
+	if memory > 0 {
+		argv = append(argv, "--as="+strconv.FormatUint(memory, 10))
+	}
+	// CPU seconds: the wall timeout times the CPUs asked for, so a busy job
+	// is stopped even if the wall clock is not checked.
+	cpus := job.Resources.CPUs
+	if cpus <= 0 {
+		cpus = 1
+	}
+	cpuSec := int64((timeout * time.Duration(cpus)).Seconds()) + 1
+	argv = append(argv, "--cpu="+strconv.FormatInt(cpuSec, 10), "--")
+	argv = append(argv, job.Command...)
+	prlimit, err := exec.LookPath("prlimit")
+	if err != nil {
+		return sdk.JobFailed, -1, "prlimit (util-linux) is not installed: " + err.Error()
+	}
+	cmd := exec.Command(prlimit, argv[1:]...)
+	cmd.Dir = j.dir
+	cmd.Env = jobEnv(job, j.dir, extra)
+	attr := &syscall.SysProcAttr{Setpgid: true}
+	if dropPrivileges() {
+		attr.Credential = &syscall.Credential{Uid: uint32(l.cfg.UID), Gid: uint32(l.cfg.GID)}
+		if !l.cfg.Network {
+			attr.Cloneflags = syscall.CLONE_NEWNET
+		}
+	}
+	cmd.SysProcAttr = attr
+	// The job writes into a pipe we drain ourselves: Wait then returns when
+	// the main process ends, even if a straggler holds the pipe open.
+	r, w, err := os.Pipe()
+	if err != nil {
+		return sdk.JobFailed, -1, err.Error()
+	}
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		_ = r.Close()
+		_ = w.Close()
+		return sdk.JobFailed, -1, fmt.Sprintf("start %s: %v", job.Command[0], err)
+	}
+	_ = w.Close()
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		_, _ = j.log.ReadFrom(r)
+		_ = r.Close()
+	}()
+	pgid := cmd.Process.Pid
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	var reason sdk.JobState
+	var waitErr error
+	select {
+	case waitErr = <-exited:
+	case <-timer.C:
+		reason = sdk.JobTimedOut
+		waitErr = l.stop(pgid, exited)
+	case <-ctx.Done():
+		reason = sdk.JobCancelled
+		waitErr = l.stop(pgid, exited)
+	}
+	// Whatever the main process left behind in its group dies with it.
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	select {
+	case <-copied:
+	case <-time.After(l.cfg.Grace):
+		_ = r.Close() // a process that left the group still holds the pipe
+	}
+	code := cmd.ProcessState.ExitCode()
+	switch {
+	case reason == sdk.JobTimedOut:
+		return sdk.JobTimedOut, code, fmt.Sprintf("killed after the %s time limit", timeout)
+	case reason == sdk.JobCancelled:
+		return sdk.JobCancelled, code, "cancelled"
+	case waitErr == nil:
+		return sdk.JobSucceeded, 0, ""
+	}
+	detail := waitErr.Error()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGXCPU {
+		detail = "CPU time limit exceeded"
+	}
+	if j.log.truncated() {
+		detail += "; output truncated"
+	}
+	return sdk.JobFailed, code, detail
+}
+
+// stop sends SIGTERM to the group, then SIGKILL after the grace period.
+func (l *Local) stop(pgid int, exited <-chan error) error {
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	select {
+	case err := <-exited:
+		return err
+	case <-time.After(l.cfg.Grace):
+	}
+	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	return <-exited
+}
+
+func (l *Local) job(id string) (*localJob, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	j, ok := l.jobs[id]
+	if !ok {
+		return nil, fmt.Errorf("%s executor: %w %q", l.name, ErrUnknownJob, id)
+	}
+	return j, nil
+}
+
+// Wait implements sdk.Executor.
+func (l *Local) Wait(ctx context.Context, id string) (sdk.JobResult, error) {
+	j, err := l.job(id)
+	if err != nil {
+		return sdk.JobResult{}, err
+	}
+	select {
+	case <-j.done:
+		return j.res, nil
+	case <-ctx.Done():
+		return sdk.JobResult{}, ctx.Err()
+	}
+}
+
+// Logs implements sdk.Executor: stdout and stderr, interleaved, capped.
+func (l *Local) Logs(_ context.Context, id string, offset int64) ([]byte, bool, error) {
+	j, err := l.job(id)
+	if err != nil {
+		return nil, false, err
+	}
+	data, done := j.log.from(offset)
+	return data, done, nil
+}
+
+// Cancel implements sdk.Executor: a queued job never starts; a running one
+// gets SIGTERM, then SIGKILL after the grace period.
+func (l *Local) Cancel(_ context.Context, id string) error {
+	j, err := l.job(id)
+	if err != nil {
+		return err
+	}
+	j.cancel()
+	return nil
+}
+
+// Close cancels every job and waits for them to end.
+func (l *Local) Close() error {
+	l.mu.Lock()
+	jobs := make([]*localJob, 0, len(l.jobs))
+	for _, j := range l.jobs {
+		jobs = append(jobs, j)
+	}
+	l.mu.Unlock()
+	for _, j := range jobs {
+		j.cancel()
+		<-j.done
+	}
+	return nil
+}
+
+// capLog keeps the first limit bytes of a job's output, drains the rest,
+// and notes that it was cut.
+type capLog struct {
+	mu     sync.Mutex
+	limit  int64
+	buf    []byte
+	cut    bool
+	closed bool
+}
+
+func newCapLog(limit int64) *capLog { return &capLog{limit: limit} }
+
+// ReadFrom drains r until EOF, keeping what fits.
+func (c *capLog) ReadFrom(r interface{ Read([]byte) (int, error) }) (int64, error) {
+	var n int64
+	b := make([]byte, 32<<10)
+	for {
+		k, err := r.Read(b)
+		n += int64(k)
+		c.mu.Lock()
+		room := c.limit - int64(len(c.buf))
+		switch {
+		case int64(k) <= room:
+			c.buf = append(c.buf, b[:k]...)
+		default:
+			if room > 0 {
+				c.buf = append(c.buf, b[:room]...)
+			}
+			if !c.cut {
+				c.cut = true
+				c.buf = append(c.buf, fmt.Sprintf("\n[asi: output truncated at %d bytes]\n", c.limit)...)
+			}
+		}
+		c.mu.Unlock()
+		if err != nil {
+			// EOF, or the pipe closed under us after the grace period:
+			// either way there is no more to read.
+			return n, nil
+		}
+	}
+}
+
+func (c *capLog) truncated() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cut
+}
+
+func (c *capLog) close() {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
+}
+
+func (c *capLog) from(offset int64) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if offset < 0 || offset > int64(len(c.buf)) {
+		offset = int64(len(c.buf))
+	}
+	return append([]byte(nil), c.buf[offset:]...), c.closed
+}
+
+var _ sdk.Executor = (*Local)(nil)

@@ -1,0 +1,85 @@
+package plugins
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/asi-evolve/asi/core/campaign"
+	"github.com/asi-evolve/asi/plugins/executor"
+	"github.com/asi-evolve/asi/sdk"
+)
+
+func parseCampaign(t *testing.T, extra string) *campaign.Config {
+	t.Helper()
+	src := "campaign \"c\" {\n  task = \"circlepacking\"\n}\n" + extra
+	cfg, diags := campaign.NewParser().Parse([]byte(src), filepath.Join(t.TempDir(), "c.hcl"))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	return cfg
+}
+
+func TestStartExecutors(t *testing.T) {
+	tests := []struct {
+		name    string
+		blocks  string
+		job     sdk.Job
+		wantErr error
+		wantLog string
+	}{
+		{name: "none configured", wantErr: sdk.ErrNoExecutor},
+		{name: "local runs the job", blocks: "executor \"local\" {\n  slots = 2\n  timeout = \"1m\"\n}\n",
+			job: sdk.Job{Command: []string{"/bin/sh", "-c", "echo hi"}}, wantLog: "hi\n"},
+		{name: "unknown executor named", blocks: "executor \"local\" {}\n",
+			job: sdk.Job{Command: []string{"true"}, Executor: "slurm"}, wantErr: executor.ErrUnknownExecutor},
+		{name: "gpu without driver refuses GPU jobs", blocks: "executor \"gpu\" {}\n",
+			job: sdk.Job{Command: []string{"true"}, Resources: sdk.Resources{GPUs: 1}}, wantErr: executor.ErrNoDriver},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			state := t.TempDir()
+			for d := state; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
+				_ = os.Chmod(d, 0o711) // jobs run as nobody when the tests are root
+			}
+			execs, err := StartExecutors(context.Background(), parseCampaign(t, tt.blocks), ExecutorOptions{StateDir: state})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer execs.Close()
+			var host sdk.Host
+			if execs != nil {
+				host.Executor = execs
+			}
+			if host.Executor == nil {
+				if !errors.Is(tt.wantErr, sdk.ErrNoExecutor) {
+					t.Fatal("no executor started")
+				}
+				return
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			id, err := host.Executor.Submit(ctx, tt.job)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("submit: %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			if res, err := host.Executor.Wait(ctx, id); err != nil || res.State != sdk.JobSucceeded {
+				t.Fatalf("wait: %+v, %v", res, err)
+			}
+			log, _, err := host.Executor.Logs(ctx, id, 0)
+			if err != nil || string(log) != tt.wantLog {
+				t.Errorf("log %q, %v; want %q", log, err, tt.wantLog)
+			}
+			if !strings.HasPrefix(id, "local:") {
+				t.Errorf("job id %q does not name its executor", id)
+			}
+		})
+	}
+}

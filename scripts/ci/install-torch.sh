@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs CPU PyTorch for /usr/bin/python3 (Debian's python3-torch), which
+# the linearattention task's jobs run. Idempotent: does nothing when torch
+# already imports.
+set -euo pipefail
+if /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1; then
+	exit 0
+fi
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+if [ -z "$(ls /var/lib/apt/lists/*_Packages 2>/dev/null)" ]; then
+	$SUDO apt-get update -qq
+fi
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-torch python3-numpy >/dev/null
+/usr/bin/python3 -c 'import torch; print("torch", torch.__version__)'

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Checks the gpu executor on a machine with an NVIDIA GPU, in one command
+# (a few minutes at most): real NVML discovery, then one tiny CUDA PyTorch
+# job placed through CUDA_VISIBLE_DEVICES. It fails, rather than skips, when
+# no GPU is found. Needs Go, gcc (cgo) and a python3 with CUDA PyTorch;
+# ASI_GPU_PYTHON picks another python.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export PATH="/usr/local/go/bin:$PATH"
+if command -v nvidia-smi >/dev/null 2>&1; then
+	nvidia-smi --query-gpu=index,name,memory.total,memory.used,utilization.gpu --format=csv
+fi
+ASI_REQUIRE_GPU=1 CGO_ENABLED=1 timeout 290 go test -tags nvml -count=1 -v \
+	-run 'TestNVMLDiscovery|TestGPUTorchJob|TestGPUWithoutDriver|TestPick|TestGPUPlacement' \
+	./plugins/executor/ 2>&1 | grep -v -e 'cgo-gcc-prolog' -e 'deprecated' -e 'nvml.h' -e '^ *[0-9]* |' -e '^ *|' -e 'In function' -e 'In file included'

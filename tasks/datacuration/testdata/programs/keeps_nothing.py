@@ -1,0 +1,2 @@
+def curate(doc):
+    return False, doc

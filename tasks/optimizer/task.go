@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/asi-evolve/asi/sdk"
+)
+
+// Names of the metrics an evaluation reports; per-kind metrics are
+// MetricVsAdamPrefix followed by the problem kind.
+const (
+	MetricScore        = "score"
+	MetricSGDScore     = "sgd_score"
+	MetricCodeLength   = "code_length"
+	MetricRuntimeMS    = "runtime_ms"
+	MetricVsAdamPrefix = "vs_adam_"
+)
+
+const (
+	defaultSteps     = 200
+	maxSteps         = 2000
+	defaultInstances = 3
+	maxInstances     = 10
+	// feedbackTail bounds how much of the guest's stderr goes into feedback.
+	feedbackTail = 2 << 10
+)
+
+var languages = []string{"python"}
+
+//go:embed initial.py.txt
+var initialProgram string
+
+//go:embed statement.md
+var statement string
+
+// Task is the optimizer task. It is safe for concurrent Evaluate calls once
+// configured.
+type Task struct {
+	mu        sync.RWMutex
+	sandbox   sdk.Sandbox
+	language  string
+	steps     int
+	instances int
+}
+
+// Describe implements sdk.Task.
+func (t *Task) Describe(context.Context) (sdk.Description, error) {
+	t.mu.RLock()
+	steps, instances := t.steps, t.instances
+	t.mu.RUnlock()
+	if steps == 0 {
+		steps, instances = defaultSteps, defaultInstances
+	}
+	metrics := []sdk.Metric{
+		{Name: MetricScore, Description: "mean over the problems of log10(Adam's held-out loss / the candidate's), each clamped to ±3: 0 matches Adam, higher is better"},
+		{Name: MetricSGDScore, Description: "the same score for plain SGD (lr 0.001) on the same problems, for reference"},
+		{Name: MetricCodeLength, Description: "bytes of the EVOLVE block"},
+		{Name: MetricRuntimeMS, Description: "wall-clock milliseconds the harness ran in the sandbox"},
+	}
+	for _, kind := range Kinds {
+		metrics = append(metrics, sdk.Metric{Name: MetricVsAdamPrefix + kind,
+			Description: "mean over the " + kind + " instances of log10(Adam's held-out loss / the candidate's) (higher is better)"})
+	}
+	return sdk.Description{
+		Name:              "optimizer",
+		Version:           "0.1.0",
+		Statement:         strings.NewReplacer("{{steps}}", fmt.Sprint(steps), "{{instances}}", fmt.Sprint(instances)).Replace(statement),
+		Language:          "python",
+		InitialProgram:    initialProgram,
+		Metrics:           metrics,
+		Primary:           MetricScore,
+		Direction:         sdk.Maximize,
+		FeatureDimensions: []string{MetricCodeLength, MetricVsAdamPrefix + ProblemRosenbrock},
+		Stages:            []sdk.Stage{{Name: "train"}},
+		Config: []sdk.Setting{
+			{Name: "language", Type: sdk.TypeString, Default: languages[0], Description: "language of the candidates: " + strings.Join(languages, ", ")},
+			{Name: "steps", Type: sdk.TypeNumber, Default: float64(defaultSteps), Description: "updates per problem"},
+			{Name: "instances", Type: sdk.TypeNumber, Default: float64(defaultInstances), Description: "problems of each kind per evaluation, each drawn afresh"},
+		},
+	}, nil
+}
+
+// Configure implements sdk.Task.
+func (t *Task) Configure(_ context.Context, req sdk.ConfigureRequest) error {
+	language, _ := req.Settings["language"].(string)
+	if !slices.Contains(languages, language) {
+		return sdk.Errorf([]string{"language"}, "Unsupported language",
+			"optimizer has a harness in %s only, not %q.", strings.Join(languages, ", "), language)
+	}
+	steps, _ := req.Settings["steps"].(float64)
+	if steps < 1 || steps > maxSteps || steps != float64(int(steps)) {
+		return sdk.Errorf([]string{"steps"}, "Value out of range", "steps must be a whole number from 1 to %d, not %v.", maxSteps, steps)
+	}
+	instances, _ := req.Settings["instances"].(float64)
+	if instances < 1 || instances > maxInstances || instances != float64(int(instances)) {
+		return sdk.Errorf([]string{"instances"}, "Value out of range", "instances must be a whole number from 1 to %d, not %v.", maxInstances, instances)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sandbox, t.language, t.steps, t.instances = req.Host.Sandbox, language, int(steps), int(instances)
+	return nil
+}
+
+// request is what the harness reads on stdin.
+type request struct {
+	Steps    int       `json:"steps"`
+	Problems []Problem `json:"problems"`
+}
+
+// Evaluate implements sdk.Task: it draws the problems from seed, has the
+// candidate's harness train them in the sandbox, and scores the returned
+// parameters against Adam run here on the same problems.
+func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed int64) (sdk.Result, error) {
+	t.mu.RLock()
+	sb, language, steps, instances := t.sandbox, t.language, t.steps, t.instances
+	t.mu.RUnlock()
+	if sb == nil {
+		return sdk.Result{}, sdk.ErrNotConfigured
+	}
+	if stage != 0 {
+		return sdk.Result{}, fmt.Errorf("optimizer: stage %d: only stage 0 exists", stage)
+	}
+	if c.Language != "" && c.Language != language {
+		return invalid(fmt.Sprintf("the program must be %s, not %q", language, c.Language), nil), nil
+	}
+	block, err := evolveBlock(c.Code, initialProgram)
+	if err != nil {
+		return invalid(err.Error()+"; change only the lines between EVOLVE-BLOCK-START and EVOLVE-BLOCK-END", nil), nil
+	}
+
+	suite := Suite(seed, instances)
+	stdin, err := json.Marshal(request{Steps: steps, Problems: suite})
+	if err != nil {
+		return sdk.Result{}, fmt.Errorf("optimizer: encode problems: %w", err)
+	}
+	run, err := sb.Run(ctx, sdk.SandboxRun{Language: language, Files: map[string][]byte{"main.py": []byte(c.Code)}, Stdin: stdin})
+	if err != nil {
+		return sdk.Result{}, fmt.Errorf("optimizer: node %d: %w", c.NodeID, err)
+	}
+	artifacts := map[string][]byte{"stdout": run.Stdout, "stderr": run.Stderr}
+	if !run.OK() {
+		msg := fmt.Sprintf("the program failed (%s): %s", run.Reason, run.Detail)
+		if tail := lastBytes(run.Stderr, feedbackTail); len(tail) > 0 {
+			msg += "\nstderr (end):\n" + tail
+		}
+		return invalid(msg, artifacts), nil
+	}
+
+	adamParams, sgdParams := make([][]float64, len(suite)), make([][]float64, len(suite))
+	for i, p := range suite {
+		adamParams[i] = train(p, steps, adam(len(p.Init)))
+		sgdParams[i] = train(p, steps, sgd)
+	}
+	score, outcomes, err := Score(run.Stdout, suite, adamParams, sgdParams)
+	if err != nil {
+		return invalid("rejected: "+err.Error(), artifacts), nil
+	}
+	metrics := map[string]float64{
+		MetricScore:      score,
+		MetricCodeLength: float64(len(block)),
+		MetricRuntimeMS:  float64(run.Wall.Microseconds()) / 1000,
+	}
+	var lines []string
+	sgdScore := 0.0
+	for i, o := range outcomes {
+		metrics[MetricVsAdamPrefix+suite[i].Kind] += o.VsAdam / float64(instances)
+		sgdScore += o.SGDRatio / float64(len(outcomes))
+		lines = append(lines, fmt.Sprintf("%s: held-out loss %.4g (Adam %.4g, SGD %.4g) -> %+.2f", o.Problem, o.Loss, o.Adam, o.SGD, o.VsAdam))
+	}
+	metrics[MetricSGDScore] = sgdScore
+	return sdk.Result{
+		Valid:   true,
+		Metrics: metrics,
+		Feedback: fmt.Sprintf("score %+.3f (0 = Adam, plain SGD %+.3f; each +1 is 10x lower loss than Adam), %d problems, %d steps each, ran %.0fms\n%s",
+			score, sgdScore, len(suite), steps, metrics[MetricRuntimeMS], strings.Join(lines, "\n")),
+		Artifacts: artifacts,
+	}, nil
+}
+
+func invalid(feedback string, artifacts map[string][]byte) sdk.Result {
+	return sdk.Result{Valid: false, Feedback: feedback, Artifacts: artifacts}
+}
+
+// lastBytes returns at most n bytes from the end of b, as text.
+func lastBytes(b []byte, n int) string {
+	if len(b) > n {
+		b = b[len(b)-n:]
+	}
+	return strings.TrimSpace(string(b))
+}
+
+var _ sdk.Task = (*Task)(nil)

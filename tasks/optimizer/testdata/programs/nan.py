@@ -1,0 +1,2 @@
+def step(params, grads, state, t):
+    return [float("nan")] * len(params), state
