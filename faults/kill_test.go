@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -40,7 +41,7 @@ func TestRandomSIGKILLs(t *testing.T) {
 		if err == nil {
 			t.Fatalf("kill %d: apply finished before the kill after %s; make the budget larger:\n%s", i, delay, out.String())
 		}
-		if _, statErr := os.Stat(state); statErr == nil {
+		if _, statErr := os.Stat(filepath.Join(state, "campaign.db")); statErr == nil {
 			checkDatabase(t, state, -1)
 		}
 	}

@@ -51,6 +51,16 @@ type Config struct {
 	// Progress, when set, is called after every stored node (from one
 	// goroutine at a time).
 	Progress func(Progress)
+
+	// MaxRepairs is how many times a candidate that failed evaluation goes
+	// back to the researcher with its error; 0 repairs nothing.
+	MaxRepairs int
+	// Thresholds override the task's stage thresholds by stage name.
+	Thresholds map[string]float64
+	// Judge, when set, scores valid candidates' designs.
+	Judge *Judge
+	// Novelty, when set, sends near-duplicate candidates back once.
+	Novelty *Novelty
 }
 
 // Cognition is what the engine needs of a cognition base;
@@ -77,6 +87,46 @@ type Progress struct {
 	LastValid bool
 	Spend     float64 // US dollars spent on LLM calls, every run included
 	RunSteps  int     // steps stored by this run, for the rate and ETA
+	Counters  Counters
+}
+
+// Counters sum what the research-quality machinery did over the whole
+// campaign (every run), from the metrics stored on the nodes.
+type Counters struct {
+	Repairs           int           // repair attempts
+	Repaired          int           // nodes valid after at least one repair
+	CascadeStops      int           // candidates stopped early by a threshold
+	CascadeSaved      time.Duration // estimated evaluation time those stops saved
+	NoveltyRejections int           // candidates sent back as near twins
+	Judged            int           // candidates the judge scored
+}
+
+func (c *Counters) add(n store.Node) {
+	if r := n.Metrics[MetricRepairs]; r > 0 {
+		c.Repairs += int(r)
+		if n.Valid {
+			c.Repaired++
+		}
+	}
+	if s, ok := n.Metrics[MetricCascadeSaved]; ok {
+		c.CascadeStops++
+		c.CascadeSaved += time.Duration(s * float64(time.Second))
+	}
+	if n.Metrics[MetricNovelty] > 0 {
+		c.NoveltyRejections++
+	}
+	if _, ok := n.Metrics[MetricJudge]; ok {
+		c.Judged++
+	}
+}
+
+// CountersOf sums the counters of stored nodes, for `asi status`.
+func CountersOf(nodes []store.Node) Counters {
+	var c Counters
+	for _, n := range nodes {
+		c.add(n)
+	}
+	return c
 }
 
 // StopReason says why Run returned.
@@ -105,6 +155,7 @@ type Summary struct {
 	HasBest      bool
 	Usage        store.Usage
 	Elapsed      time.Duration
+	Counters     Counters
 }
 
 // Engine runs one campaign.
@@ -126,6 +177,18 @@ type Engine struct {
 	stopping bool
 	// failureClasses counts failed nodes by failureClass of their error.
 	failureClasses map[string]int
+	counters       Counters
+	maxCall        float64 // the dearest LLM call seen, USD
+	reserved       float64 // USD booked by calls in flight
+	inFlight       int     // steps claimed and not yet finished
+	lo, hi         float64 // observed range of oriented valid scores
+	hasRange       bool
+	vectors        []codeVector // code embeddings for the novelty check
+	stageTimes     stageTimer
+	// priced is set once an LLM call's cost is known (pricedCh closes);
+	// pricing while the first call is out.
+	priced, pricing bool
+	pricedCh        chan struct{}
 }
 
 // New checks cfg and asks the task to describe itself.
@@ -156,7 +219,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if desc.Primary == "" {
 		return nil, fmt.Errorf("engine: task %q names no primary metric", desc.Name)
 	}
-	return &Engine{cfg: cfg, desc: desc, failureClasses: map[string]int{}}, nil
+	return &Engine{cfg: cfg, desc: desc, failureClasses: map[string]int{}, pricedCh: make(chan struct{})}, nil
 }
 
 // Description is the task's description.
@@ -184,7 +247,7 @@ func (e *Engine) oriented(score float64) float64 {
 func (e *Engine) better(a, b float64) bool { return e.oriented(a) > e.oriented(b) }
 
 func (e *Engine) samplerNode(n store.Node) sampling.Node {
-	return sampling.Node{ID: n.ID, Parents: n.Parents, Score: e.oriented(n.Score), Valid: n.Valid, Island: n.Island, Features: n.Features}
+	return sampling.Node{ID: n.ID, Parents: n.Parents, Score: e.blend(n), Valid: n.Valid, Island: n.Island, Features: n.Features}
 }
 
 // prepare releases abandoned steps, rebuilds the sampler and counters from
@@ -207,10 +270,19 @@ func (e *Engine) prepare(ctx context.Context) error {
 	e.started = time.Now()
 	e.resumed = released
 	e.usage = usage
+	if usage.Calls > 0 && !e.priced {
+		// On resume the mean call stands in for the dearest until one is seen.
+		e.maxCall = usage.CostUSD / float64(usage.Calls)
+		e.priced = true
+		close(e.pricedCh)
+	}
 	for _, n := range nodes {
 		e.observe(n)
 	}
 	e.mu.Unlock()
+	if err := e.embedStored(ctx, nodes); err != nil {
+		return err
+	}
 	if len(nodes) == 0 || nodes[0].Step != 0 {
 		return e.evaluateInitial(ctx)
 	}
@@ -219,6 +291,8 @@ func (e *Engine) prepare(ctx context.Context) error {
 
 // observe adds a stored node to the sampler and counters. Callers hold mu.
 func (e *Engine) observe(n store.Node) {
+	e.observeRange(n)
+	e.counters.add(n)
 	e.cfg.Sampler.Add(e.samplerNode(n))
 	if n.Step == 0 {
 		e.initial = n
@@ -315,6 +389,7 @@ func (e *Engine) summary(reason StopReason) Summary {
 		Reason: reason, StepsThisRun: e.runSteps, Done: e.done, Failures: e.failures, Resumed: e.resumed,
 		InitialScore: e.initial.Score, InitialValid: e.initial.Valid,
 		Best: e.best, HasBest: e.hasBest, Usage: e.usage, Elapsed: time.Since(e.started),
+		Counters: e.counters,
 	}
 }
 
@@ -330,7 +405,9 @@ func (e *Engine) stopReason() StopReason {
 		return StopWall
 	case b.Tokens > 0 && e.usage.Tokens() >= b.Tokens:
 		return StopTokens
-	case b.USD > 0 && e.usage.CostUSD >= b.USD:
+	case b.USD > 0 && e.usage.CostUSD+e.stepCost()*float64(e.inFlight+1) > b.USD:
+		// Stop before, not after: a step is only started when the steps
+		// in flight and it are expected to fit in what is left.
 		return StopUSD
 	}
 	return ""
@@ -345,7 +422,13 @@ func (e *Engine) Step(ctx context.Context) (more bool, err error) {
 		e.mu.Unlock()
 		return false, nil
 	}
+	e.inFlight++
 	e.mu.Unlock()
+	defer func() {
+		e.mu.Lock()
+		e.inFlight--
+		e.mu.Unlock()
+	}()
 	limit := 0
 	if e.cfg.Budget.Steps > 0 {
 		limit = e.cfg.Budget.Steps + 1 // the initial program is step 0
@@ -365,6 +448,12 @@ func (e *Engine) Step(ctx context.Context) (more bool, err error) {
 	if err := e.runStep(ctx, step); err != nil {
 		// The step produced no node: hand it out again next time.
 		e.cfg.Store.ReleaseStep(context.WithoutCancel(ctx), step)
+		if errors.Is(err, errOverBudget) {
+			e.mu.Lock()
+			e.reason, e.stopping = StopUSD, true
+			e.mu.Unlock()
+			return false, nil
+		}
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
@@ -401,7 +490,7 @@ func (e *Engine) runStep(ctx context.Context, step int64) error {
 	for i, n := range contextNodes {
 		parents[i] = n.ID
 	}
-	node := &store.Node{Step: step, Parents: parents, Island: island}
+	node := &store.Node{Step: step, Parents: parents, Island: island, Metrics: map[string]float64{}}
 	knowledge, events := e.retrieve(ctx, contextNodes, node)
 	if ctx.Err() != nil {
 		return ctx.Err()
@@ -410,6 +499,9 @@ func (e *Engine) runStep(ctx context.Context, step int64) error {
 	if err != nil {
 		return err // provider failure: no node
 	}
+	if code, err = e.novel(ctx, step, rng, contextNodes[0], code, node, &events); err != nil {
+		return err
+	}
 	var artifacts map[string][]byte
 	if code != "" {
 		node.Code = code
@@ -417,6 +509,13 @@ func (e *Engine) runStep(ctx context.Context, step int64) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if artifacts, err = e.repair(ctx, step, rng, node, artifacts, &events); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		e.judge(ctx, step, node, &events)
 	}
 	insight, err := e.analyze(ctx, step, node, contextNodes)
 	if err != nil {
@@ -550,6 +649,10 @@ func (e *Engine) design(ctx context.Context, step int64, rng *rand.Rand, context
 			Role: "researcher", Messages: messages, Parents: llmParents,
 			Seed: rng.Int64(),
 		})
+		if errors.Is(err, errOverBudget) && attempt > 0 {
+			reason += " (no further attempt: the money budget cannot afford it)"
+			break
+		}
 		if err != nil {
 			return "", err
 		}
@@ -608,8 +711,20 @@ func applyReply(parent, reply string) (code, name, motivation, reason string) {
 }
 
 func (e *Engine) call(ctx context.Context, step int64, req llm.Request) (llm.Response, error) {
-	resp, err := e.cfg.Researcher.Complete(ctx, req)
-	e.record(ctx, step, e.cfg.Researcher.Name(), req, resp, err)
+	return e.callAs(ctx, step, req.Role, e.cfg.Researcher, req)
+}
+
+// callAs makes a call to p and records it under role.
+func (e *Engine) callAs(ctx context.Context, step int64, role string, p llm.Provider, req llm.Request) (llm.Response, error) {
+	est, ok := e.reserve(ctx)
+	if !ok {
+		return llm.Response{}, errOverBudget
+	}
+	defer e.unreserve(est)
+	resp, err := p.Complete(ctx, req)
+	recorded := req
+	recorded.Role = role
+	e.record(ctx, step, p.Name(), recorded, resp, err)
 	return resp, err
 }
 
@@ -626,6 +741,14 @@ func (e *Engine) record(ctx context.Context, step int64, provider string, req ll
 	if callErr != nil {
 		c.Error = callErr.Error()
 	}
+	defer func() {
+		e.mu.Lock()
+		if !e.priced {
+			e.priced = true
+			close(e.pricedCh)
+		}
+		e.mu.Unlock()
+	}()
 	// Recording must outlive a hard stop: the money was spent.
 	if err := e.cfg.Store.RecordCall(context.WithoutCancel(ctx), c); err == nil {
 		e.mu.Lock()
@@ -633,6 +756,7 @@ func (e *Engine) record(ctx context.Context, step int64, provider string, req ll
 		e.usage.PromptTokens += int64(c.PromptTokens)
 		e.usage.CompletionTokens += int64(c.CompletionTokens)
 		e.usage.CostUSD += c.CostUSD
+		e.maxCall = max(e.maxCall, c.CostUSD)
 		e.mu.Unlock()
 	}
 }
@@ -645,12 +769,27 @@ func (e *Engine) evaluate(ctx context.Context, node *store.Node) map[string][]by
 	}
 	start := time.Now()
 	defer func() { node.EvalTime = time.Since(start) }()
-	node.Metrics = map[string]float64{}
+	// Keep the engine's own metrics (repairs, novelty) across re-evaluation.
+	kept := map[string]float64{}
+	for _, k := range []string{MetricRepairs, MetricNovelty} {
+		if v, ok := node.Metrics[k]; ok {
+			kept[k] = v
+		}
+	}
+	node.Metrics = kept
+	node.Features = nil
+	node.Error = ""
 	artifacts := map[string][]byte{}
 	var feedback []string
 	cand := task.Candidate{NodeID: node.Step, Language: e.desc.Language, Code: node.Code}
 	for i, stage := range stages {
+		stageStart := time.Now()
 		res, err := e.cfg.Task.Evaluate(ctx, cand, i, e.cfg.Seed+node.Step)
+		if err == nil && ctx.Err() == nil {
+			e.mu.Lock()
+			e.stageTimes.add(i, time.Since(stageStart))
+			e.mu.Unlock()
+		}
 		if err != nil {
 			node.Valid, node.Status = false, store.StatusFailed
 			node.Error = fmt.Sprintf("evaluate stage %q: %v", stage.Name, err)
@@ -685,9 +824,17 @@ func (e *Engine) evaluate(ctx context.Context, node *store.Node) map[string][]by
 			return artifacts
 		}
 		node.Score, node.Valid, node.Status = score, true, store.StatusOK
-		if stage.HasThreshold && e.better(stage.Threshold, score) {
-			feedback = append(feedback, fmt.Sprintf("stopped after stage %q: %s %.6g is short of its threshold %.6g",
-				stage.Name, e.desc.Primary, score, stage.Threshold))
+		threshold, has := stage.Threshold, stage.HasThreshold
+		if t, ok := e.cfg.Thresholds[stage.Name]; ok {
+			threshold, has = t, true
+		}
+		if has && i < len(stages)-1 && e.better(threshold, score) {
+			e.mu.Lock()
+			saved := e.stageTimes.after(i, len(stages))
+			e.mu.Unlock()
+			node.Metrics[MetricCascadeSaved] = saved.Seconds()
+			feedback = append(feedback, fmt.Sprintf("stopped after stage %q: %s %.6g is short of its threshold %.6g (about %s of later stages saved)",
+				stage.Name, e.desc.Primary, score, threshold, saved.Round(time.Millisecond)))
 			break
 		}
 	}
@@ -706,6 +853,14 @@ func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, cont
 			rn := roleNode(n)
 			best = &rn
 		}
+	}
+	if _, ok := e.cfg.Analyzer.(roles.LLMAnalyzer); ok {
+		est, ok := e.reserve(ctx)
+		if !ok {
+			node.Analysis = "(no analysis: the money budget cannot afford it)"
+			return "", nil
+		}
+		defer e.unreserve(est)
 	}
 	a, err := e.cfg.Analyzer.Analyze(ctx, e.desc, roleNode(*node), best)
 	if a.Response != nil || err != nil {
@@ -743,6 +898,7 @@ func (e *Engine) commit(ctx context.Context, n *store.Node, artifacts map[string
 	if _, err := e.cfg.Store.Commit(context.WithoutCancel(ctx), n, artifacts, events); err != nil {
 		return err
 	}
+	e.addVector(ctx, *n)
 	e.mu.Lock()
 	e.observe(*n)
 	if n.Step != 0 {
@@ -752,7 +908,7 @@ func (e *Engine) commit(ctx context.Context, n *store.Node, artifacts map[string
 		Done: e.done, Total: e.cfg.Budget.Steps, Failures: e.failures,
 		Best: e.best.Score, HasBest: e.hasBest, Elapsed: time.Since(e.started),
 		LastNode: n.ID, LastName: n.Name, LastScore: n.Score, LastValid: n.Valid,
-		Spend: e.usage.CostUSD, RunSteps: e.runSteps,
+		Spend: e.usage.CostUSD, RunSteps: e.runSteps, Counters: e.counters,
 	}
 	if e.cfg.Progress != nil {
 		e.cfg.Progress(p) // under mu: progress calls never interleave

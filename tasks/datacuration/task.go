@@ -34,15 +34,15 @@ const (
 
 // languages are the values the language setting accepts, the default
 // first.
-var languages = []string{"python", "go", "javascript"}
+// JavaScript is not offered: goja compiled to wasm needs about 20 s just to
+// parse and scan the corpus once on a 2-core machine.
+var languages = []string{"python", "go"}
 
 var (
 	//go:embed initial.py.txt
 	initialProgram string
 	//go:embed initial.go.txt
 	initialGo string
-	//go:embed initial.js.txt
-	initialJS string
 )
 
 // harness is one language's initial program, the file it runs as and how
@@ -52,9 +52,8 @@ type harness struct {
 }
 
 var harnesses = map[string]harness{
-	"python":     {file: "main.py", program: initialProgram, signature: "a Python 3.11 program (standard library only) whose EVOLVE block defines `curate(doc) -> (keep, text)`"},
-	"go":         {file: "main.go", program: initialGo, signature: "a Go program (standard library only; the harness imports what the block may use) whose EVOLVE block defines `func curate(doc string) (keep bool, text string)`"},
-	"javascript": {file: "main.js", program: initialJS, signature: "a JavaScript program (ES2015+, no modules) whose EVOLVE block defines `function curate(doc)` returning `[keep, text]`"},
+	"python": {file: "main.py", program: initialProgram, signature: "a Python 3.11 program (standard library only) whose EVOLVE block defines `curate(doc) -> (keep, text)`"},
+	"go":     {file: "main.go", program: initialGo, signature: "a Go program (standard library only; the harness imports what the block may use) whose EVOLVE block defines `func curate(doc string) (keep bool, text string)`"},
 }
 
 //go:embed statement.md

@@ -227,7 +227,6 @@ func TestLanguages(t *testing.T) {
 	}{
 		{language: "python", old: "MAX_EXCLAMATIONS = 25", new: "MAX_EXCLAMATIONS = 10"},
 		{language: "go", old: "maxExclamations   = 25", new: "maxExclamations   = 10"},
-		{language: "javascript", old: "MAX_EXCLAMATIONS = 25", new: "MAX_EXCLAMATIONS = 10"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.language, func(t *testing.T) {

@@ -31,10 +31,27 @@ const (
 	feedbackTail = 2 << 10
 )
 
-var languages = []string{"python"}
+// languages are the values the language setting accepts, the default
+// first.
+var languages = []string{"python", "go"}
 
-//go:embed initial.py.txt
-var initialProgram string
+var (
+	//go:embed initial.py.txt
+	initialProgram string
+	//go:embed initial.go.txt
+	initialGo string
+)
+
+// harness is one language's initial program, the file it runs as and how
+// the statement names the step function.
+type harness struct {
+	file, program, signature string
+}
+
+var harnesses = map[string]harness{
+	"python": {file: "main.py", program: initialProgram, signature: "a Python 3.11 program (standard library only, no numpy). Its EVOLVE block must define\n\n    step(params, grads, state, t) -> (new_params, new_state)\n\n- `params` and `grads` are lists of floats of the same length (the current\n  parameters of one problem and the gradient of its training loss there);\n- `state` is None on the first call for a problem and afterwards whatever\n  your previous call returned (any Python value: lists, dicts, numbers);\n- `t` counts the updates of the current problem from 1."},
+	"go":     {file: "main.go", program: initialGo, signature: "a Go program (standard library; the harness imports encoding/json, fmt, math and os) built for wasip1. Its EVOLVE block must define a type optState and\n\n    func newState(n int) *optState\n    func step(params, grads []float64, s *optState, t int) []float64\n\n- newState makes the state of one problem with n parameters;\n- `params` and `grads` have the same length (the current parameters of\n  one problem and the gradient of its training loss there); step returns\n  the new parameters and may update *s;\n- `t` counts the updates of the current problem from 1."},
+}
 
 //go:embed statement.md
 var statement string
@@ -52,11 +69,12 @@ type Task struct {
 // Describe implements sdk.Task.
 func (t *Task) Describe(context.Context) (sdk.Description, error) {
 	t.mu.RLock()
-	steps, instances := t.steps, t.instances
+	steps, instances, language := t.steps, t.instances, t.language
 	t.mu.RUnlock()
 	if steps == 0 {
-		steps, instances = defaultSteps, defaultInstances
+		steps, instances, language = defaultSteps, defaultInstances, languages[0]
 	}
+	h := harnesses[language]
 	metrics := []sdk.Metric{
 		{Name: MetricScore, Description: "mean over the problems of log10(Adam's held-out loss / the candidate's), each clamped to ±3: 0 matches Adam, higher is better"},
 		{Name: MetricSGDScore, Description: "the same score for plain SGD (lr 0.001) on the same problems, for reference"},
@@ -70,9 +88,9 @@ func (t *Task) Describe(context.Context) (sdk.Description, error) {
 	return sdk.Description{
 		Name:              "optimizer",
 		Version:           "0.1.0",
-		Statement:         strings.NewReplacer("{{steps}}", fmt.Sprint(steps), "{{instances}}", fmt.Sprint(instances)).Replace(statement),
-		Language:          "python",
-		InitialProgram:    initialProgram,
+		Statement:         strings.NewReplacer("{{steps}}", fmt.Sprint(steps), "{{instances}}", fmt.Sprint(instances), "{{program}}", h.signature).Replace(statement),
+		Language:          language,
+		InitialProgram:    h.program,
 		Metrics:           metrics,
 		Primary:           MetricScore,
 		Direction:         sdk.Maximize,
@@ -129,7 +147,8 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed in
 	if c.Language != "" && c.Language != language {
 		return invalid(fmt.Sprintf("the program must be %s, not %q", language, c.Language), nil), nil
 	}
-	block, err := evolveBlock(c.Code, initialProgram)
+	h := harnesses[language]
+	block, err := evolveBlock(c.Code, h.program)
 	if err != nil {
 		return invalid(err.Error()+"; change only the lines between EVOLVE-BLOCK-START and EVOLVE-BLOCK-END", nil), nil
 	}
@@ -139,11 +158,14 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed in
 	if err != nil {
 		return sdk.Result{}, fmt.Errorf("optimizer: encode problems: %w", err)
 	}
-	run, err := sb.Run(ctx, sdk.SandboxRun{Language: language, Files: map[string][]byte{"main.py": []byte(c.Code)}, Stdin: stdin})
+	run, err := sb.Run(ctx, sdk.SandboxRun{Language: language, Files: map[string][]byte{h.file: []byte(c.Code)}, Stdin: stdin})
 	if err != nil {
 		return sdk.Result{}, fmt.Errorf("optimizer: node %d: %w", c.NodeID, err)
 	}
 	artifacts := map[string][]byte{"stdout": run.Stdout, "stderr": run.Stderr}
+	if run.Reason == sdk.ReasonCompile {
+		return invalid("the program does not compile:\n"+run.Detail, artifacts), nil
+	}
 	if !run.OK() {
 		msg := fmt.Sprintf("the program failed (%s): %s", run.Reason, run.Detail)
 		if tail := lastBytes(run.Stderr, feedbackTail); len(tail) > 0 {

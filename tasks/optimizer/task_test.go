@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -222,5 +223,65 @@ func TestDescribe(t *testing.T) {
 	}
 	if _, err := evolveBlock(d.InitialProgram, initialProgram); err != nil {
 		t.Errorf("initial program: %v", err)
+	}
+}
+
+// The Go harness trains the same problems as the Python one: its initial
+// program scores what Python's does, and its Adam matches the plugin's.
+func TestGoHarness(t *testing.T) {
+	if _, err := sandbox.PythonHome(); errors.Is(err, sandbox.ErrPythonNotBuilt) {
+		t.Skip("needs the Python runtime for the comparison: run make python-wasm")
+	}
+	rt, err := sandbox.NewRuntime(context.Background(), sandbox.Options{CacheDir: sandbox.CacheDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rt.Close(context.Background()) })
+	sb := plugins.NewSandbox(rt, sandbox.NewConfig().WithTimeout(60*time.Second).WithMemoryLimit(256<<20))
+	tk := tasktest.Start(t, &Task{}, sdk.ConfigureRequest{
+		Settings: map[string]any{"language": "go", "steps": float64(defaultSteps), "instances": float64(defaultInstances)},
+		Limits:   sb.Limits(), Host: sdk.Host{Sandbox: sb},
+	})
+	d, err := tk.Describe(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Language != "go" || !strings.Contains(d.Statement, "func step(params, grads []float64") {
+		t.Fatalf("description for go: language %q, statement lacks the Go signature", d.Language)
+	}
+	eval := func(code string) sdk.Result {
+		res, err := tk.Evaluate(context.Background(), sdk.Candidate{Language: "go", Code: code}, 0, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Valid {
+			t.Fatalf("invalid: %s", res.Feedback)
+		}
+		return res
+	}
+	python := evaluate(t, serveTask(t), initialProgram, 1)
+	initial := eval(d.InitialProgram)
+	if a, b := initial.Metrics[MetricScore], python.Metrics[MetricScore]; math.Abs(a-b) > 1e-9 {
+		t.Errorf("Go initial program scores %.6f, Python's %.6f: the harnesses differ", a, b)
+	}
+	head, _, tail, err := splitBlock(d.InitialProgram)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join("testdata", "programs", "adam.go.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	adam := eval(head + "// EVOLVE-BLOCK-START\n" + string(b) + "// EVOLVE-BLOCK-END" + tail)
+	if s := adam.Metrics[MetricScore]; math.Abs(s) > 1e-6 {
+		t.Errorf("Go Adam scores %.6f, want 0 (the plugin's Adam)", s)
+	}
+	broken := strings.Replace(d.InitialProgram, "momentum     = 0.9", "momentum     = 0.9\n\tunused       = x", 1)
+	res, err := tk.Evaluate(context.Background(), sdk.Candidate{Language: "go", Code: broken}, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Valid || !strings.Contains(res.Feedback, "does not compile") || !strings.Contains(res.Feedback, "undefined: x") {
+		t.Errorf("a program that does not compile: valid %v, feedback %q", res.Valid, res.Feedback)
 	}
 }

@@ -27,6 +27,7 @@ type faulty struct {
 	sleep     time.Duration
 	hangOn    int64
 	garbageOn int64
+	pad       int // bytes of artifact per evaluation, to fill a disk
 }
 
 func (t *faulty) Describe(context.Context) (sdk.Description, error) {
@@ -43,6 +44,7 @@ func (t *faulty) Describe(context.Context) (sdk.Description, error) {
 			num("sleep_ms", "milliseconds each evaluation takes"),
 			num("hang_on_node", "the node whose evaluation never returns; 0 for none"),
 			num("garbage_on_node", "the node whose evaluation writes garbage to stdout; 0 for none"),
+			num("pad_kib", "KiB of artifact each evaluation returns"),
 		},
 	}, nil
 }
@@ -51,6 +53,7 @@ func (t *faulty) Configure(_ context.Context, req sdk.ConfigureRequest) error {
 	f := func(name string) float64 { v, _ := req.Settings[name].(float64); return v }
 	t.sleep = time.Duration(f("sleep_ms")) * time.Millisecond
 	t.hangOn, t.garbageOn = int64(f("hang_on_node")), int64(f("garbage_on_node"))
+	t.pad = int(f("pad_kib")) << 10
 	return nil
 }
 
@@ -66,7 +69,13 @@ func (t *faulty) Evaluate(ctx context.Context, c sdk.Candidate, _ int, _ int64) 
 		time.Sleep(t.sleep)
 	}
 	score := float64(len(strings.TrimSpace(c.Code)))
-	return sdk.Result{Metrics: map[string]float64{"score": score}, Valid: true}, nil
+	res := sdk.Result{Metrics: map[string]float64{"score": score}, Valid: true}
+	if t.pad > 0 {
+		// Distinct bytes per node, so content addressing cannot share them.
+		pad := []byte(strings.Repeat(fmt.Sprintf("%d ", c.NodeID), t.pad/2))
+		res.Artifacts = map[string][]byte{"pad": pad[:t.pad]}
+	}
+	return res, nil
 }
 
 func main() { sdk.Serve(func() sdk.Task { return &faulty{} }) }

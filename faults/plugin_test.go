@@ -1,0 +1,55 @@
+package faults
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPluginFaults runs campaigns whose plugin misbehaves on one node. The
+// campaign must spend its whole budget, store that node as failed with a
+// reason (or, for harmless noise, as valid), and leave a sound database.
+// (A plugin killed mid-evaluation is plugins' TestCampaignSurvivesPluginCrash.)
+func TestPluginFaults(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real campaigns")
+	}
+	const steps = 6
+	tests := []struct {
+		name      string
+		taskBlock string
+		// wantError is in the failed node's error; "" means every node valid.
+		wantError string
+		// knownBug, when set, skips the case unless ASI_FAULTS_KNOWN_BUGS=1:
+		// it names what is missing so that the case runs once it is fixed.
+		knownBug string
+	}{
+		{name: "garbage on stdout", taskBlock: "garbage_on_node = 3"},
+		{name: "hang past the deadline", taskBlock: "hang_on_node = 3", wantError: "deadline",
+			knownBug: "plugins.Task.Evaluate has no host deadline: a plugin that ignores its context hangs the campaign"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.knownBug != "" && os.Getenv("ASI_FAULTS_KNOWN_BUGS") != "1" {
+				t.Skipf("known bug (ASI_FAULTS_KNOWN_BUGS=1 runs it): %s", tt.knownBug)
+			}
+			file, state := campaign(t, steps, 1, tt.taskBlock, "")
+			out, err := asi(t, time.Minute, nil, "apply", "-state", state, file)
+			if err != nil {
+				t.Fatalf("apply: %v\n%s", err, out)
+			}
+			checkDatabase(t, state, steps)
+			js, err := asi(t, time.Minute, nil, "show", "-state", state, "-json", "3")
+			if err != nil {
+				t.Fatalf("show: %v\n%s", err, js)
+			}
+			if tt.wantError == "" && strings.Contains(js, `"valid": false`) {
+				t.Errorf("node 3 failed:\n%s", js)
+			}
+			if tt.wantError != "" && !strings.Contains(js, tt.wantError) {
+				t.Errorf("node 3 does not name %q:\n%s", tt.wantError, js)
+			}
+		})
+	}
+}
