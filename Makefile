@@ -5,7 +5,7 @@ BIN       := bin/asi
 BENCH_OUT ?= benchmarks/latest.txt
 DEMO_DIR  := .asi/demo
 
-.PHONY: all build demo test python-wasm protobuf bench fmt lint check clean
+.PHONY: all build demo test test-faults fuzz python-wasm protobuf bench fmt lint check clean
 
 all: build
 
@@ -13,7 +13,7 @@ all: build
 # finds them.
 build:
 	$(GO) build -o $(BIN) ./cmd/asi
-	@for d in tasks/*/; do n=$$(basename $$d); echo "$(GO) build -o bin/asi-task-$$n ./$$d"; $(GO) build -o bin/asi-task-$$n ./$$d || exit 1; done
+	@for d in tasks/*/; do [ -f $$d/main.go ] || continue; n=$$(basename $$d); echo "$(GO) build -o bin/asi-task-$$n ./$$d"; $(GO) build -o bin/asi-task-$$n ./$$d || exit 1; done
 
 # Runs the circle-packing campaign offline: no key, no server, no network.
 demo: build
@@ -28,6 +28,23 @@ test: python-wasm build
 	$(GO) test -count=1 -timeout 30m ./...
 	cd sdk && $(GO) test -count=1 ./...
 	@for d in sdk/examples/*/; do echo "cd $$d && go vet && go test"; (cd $$d && $(GO) vet ./... && $(GO) test -count=1 ./...) || exit 1; done
+	$(MAKE) fuzz FUZZTIME=3s
+
+# The fault suite (faults/, docs/reliability.md): kills, a faulty LLM
+# server, misbehaving plugins, a full disk, leaked secrets. `make test` runs
+# it with ./...; this target runs it alone, verbosely.
+test-faults:
+	$(GO) test -count=1 -timeout 15m -v ./faults
+
+# Each fuzz target for FUZZTIME; new crashers land in testdata/fuzz/.
+FUZZTIME ?= 10s
+FUZZ_TARGETS := ./core/campaign:FuzzParse ./core/diffs:FuzzParseReply ./core/diffs:FuzzParseBlocks \
+	./core/diffs:FuzzApply ./tasks/circlepacking:FuzzScore sdk:FuzzDescribeFromWire
+fuzz:
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
+		if [ "$$pkg" = sdk ]; then dir=sdk; pkg=.; else dir=.; fi; \
+		echo "fuzz $$pkg $$fn for $(FUZZTIME)"; \
+		(cd $$dir && $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg) || exit 1; done
 
 # CPython for wasm32-wasi, the sandbox's python guest: built once per machine
 # into the user's cache (scripts/ci/install-python-wasm.sh installs the tools).

@@ -67,12 +67,12 @@ task {
 	}
 	for _, n := range nodes {
 		switch {
-		case n.Step == crashOn:
+		case n.ID == crashOn:
 			if n.Valid || !strings.Contains(n.Error, "plugin crashed") || !strings.Contains(n.Error, "node 3") {
-				t.Errorf("node of step %d: valid %v, error %q; want failed with the crash as reason", n.Step, n.Valid, n.Error)
+				t.Errorf("node %d: valid %v, error %q; want failed with the crash as reason", n.ID, n.Valid, n.Error)
 			}
 		case !n.Valid:
-			t.Errorf("node of step %d failed (%s); only step %d should", n.Step, n.Error, crashOn)
+			t.Errorf("node %d failed (%s); only node %d should", n.ID, n.Error, crashOn)
 		}
 	}
 	log, err := os.ReadFile(filepath.Join(state, "plugins.log"))

@@ -11,6 +11,8 @@ var (
 	ErrProtocol = errors.New("plugin protocol version mismatch")
 	// ErrCrashed: the plugin process died during a call.
 	ErrCrashed = errors.New("plugin crashed")
+	// ErrDeadline: the plugin overran the host's evaluation deadline.
+	ErrDeadline = errors.New("plugin evaluation deadline exceeded")
 	// ErrInvalidDescription: the plugin describes itself in a way asi
 	// cannot run (no stages' primary metric, markers asi does not know).
 	ErrInvalidDescription = errors.New("invalid task description")

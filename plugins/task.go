@@ -36,7 +36,14 @@ type TaskOptions struct {
 	// Logger receives the plugin's stderr and the host's notes about it;
 	// nil discards them.
 	Logger hclog.Logger
+	// EvaluateTimeout bounds one Evaluate call, whatever the plugin does
+	// with its context; 0 means DefaultEvaluateTimeout. A plugin that
+	// overruns it is killed and started afresh for the next call.
+	EvaluateTimeout time.Duration
 }
+
+// DefaultEvaluateTimeout is the host's deadline for one evaluation.
+const DefaultEvaluateTimeout = time.Hour
 
 // Task is a running task plugin. It implements core/task.Interface and is
 // safe for concurrent use. A plugin process that dies is replaced at the
@@ -96,8 +103,23 @@ func (t *Task) Evaluate(ctx context.Context, c task.Candidate, stage int, seed i
 	if err != nil {
 		return task.Result{}, err
 	}
-	res, err := p.task.Evaluate(ctx, sdk.Candidate{NodeID: c.NodeID, Language: c.Language, Code: c.Code}, stage, seed)
+	limit := t.opts.EvaluateTimeout
+	if limit <= 0 {
+		limit = DefaultEvaluateTimeout
+	}
+	// The deadline is the host's: the gRPC call returns when it fires even
+	// if the plugin ignores its context.
+	callCtx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	res, err := p.task.Evaluate(callCtx, sdk.Candidate{NodeID: c.NodeID, Language: c.Language, Code: c.Code}, stage, seed)
 	if err != nil {
+		if ctx.Err() == nil && callCtx.Err() != nil {
+			// The plugin may still be busy with the call: replace it.
+			t.retire(p)
+			t.opts.Logger.Error("plugin overran the evaluation deadline; it will be restarted", "plugin", t.found.Name, "node", c.NodeID, "deadline", limit)
+			return task.Result{}, fmt.Errorf("%w: %s did not finish evaluating node %d within the host's deadline of %s (evaluation_timeout); it is restarted for the next evaluation",
+				ErrDeadline, t.found.Name, c.NodeID, limit)
+		}
 		if ctx.Err() == nil && p.dead(err) {
 			t.retire(p)
 			t.opts.Logger.Error("plugin died during an evaluation; it will be restarted", "plugin", t.found.Name, "node", c.NodeID, "error", err)

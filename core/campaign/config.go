@@ -26,6 +26,7 @@ type Config struct {
 	Executors []*Executor        // in file order
 	Plugins   map[string]*Plugin // plugin blocks by name; never nil
 	Task      TaskBlock          // the task block's settings, for the task plugin
+	Research  Research           // cascade, judge, novelty and manager blocks
 }
 
 // Campaign is the campaign block.
@@ -34,7 +35,11 @@ type Campaign struct {
 	Task    string // task plugin name
 	Workers int    // concurrent steps; default 1
 	Seed    int64  // base random seed; default 1
-	Budget  Budget
+	// EvaluationTimeout bounds one evaluation call to the task plugin, all
+	// its sandbox runs and executor jobs included; default 1h. A plugin
+	// that overruns it is killed and restarted, and the node fails.
+	EvaluationTimeout time.Duration
+	Budget            Budget
 
 	TaskRange hcl.Range // the task value, for "unknown task" diagnostics
 	DeclRange hcl.Range
@@ -66,6 +71,13 @@ type Model struct {
 	PriceInput  float64 // USD per million prompt tokens
 	PriceOutput float64 // USD per million completion tokens
 
+	// Weight is the model's share of researcher steps when roles lists
+	// several researchers with researcher_choice = "weights"; 0 counts as 1.
+	Weight float64
+	// ReasoningEffort is sent to reasoning models: low, medium or high;
+	// "" leaves the server's default.
+	ReasoningEffort string
+
 	Record string // file to record exchanges to; "" records nothing
 	File   string // replay file; set when Provider is "replay"
 
@@ -77,6 +89,12 @@ type Roles struct {
 	Researcher string // model label; "" runs the role offline
 	Analyzer   string // model label; "" runs the role offline
 	MaxRepairs int    // fixes asked for after a failed run; default 1
+	// Researchers lists the models when researcher is a list; Researcher
+	// is then its first. ResearcherChoice picks one per step: "weights"
+	// (also when "": by the models' weight) or "ucb" (a bandit on score
+	// gain per dollar).
+	Researchers      []string
+	ResearcherChoice string
 
 	DeclRange hcl.Range // zero when the file has no roles block
 }

@@ -23,6 +23,7 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "executor", LabelNames: []string{"type"}},
 		{Type: "plugin", LabelNames: []string{"name"}},
 		{Type: "task"},
+		{Type: "cascade"}, {Type: "judge"}, {Type: "novelty"}, {Type: "manager"},
 	},
 }
 
@@ -31,6 +32,7 @@ var campaignSchema = &hcl.BodySchema{
 		{Name: "task", Required: true},
 		{Name: "workers"},
 		{Name: "seed"},
+		{Name: "evaluation_timeout"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "budget"}},
 }
@@ -46,13 +48,13 @@ var modelSchema = &hcl.BodySchema{
 		{Name: "provider"}, {Name: "base_url"}, {Name: "api_key"}, {Name: "name"},
 		{Name: "temperature"}, {Name: "max_tokens"}, {Name: "timeout"},
 		{Name: "price_input"}, {Name: "price_output"},
-		{Name: "record"}, {Name: "file"},
+		{Name: "record"}, {Name: "file"}, {Name: "weight"}, {Name: "reasoning_effort"},
 	},
 }
 
 var rolesSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
-		{Name: "researcher"}, {Name: "analyzer"}, {Name: "max_repairs"},
+		{Name: "researcher"}, {Name: "analyzer"}, {Name: "max_repairs"}, {Name: "researcher_choice"},
 	},
 }
 
@@ -101,6 +103,7 @@ func (d *decoder) decodeFile(body hcl.Body, cfg *Config) {
 
 	// Models first: roles refer to them.
 	var roles, cognition *hcl.Block
+	var research []*hcl.Block
 	executors := map[string]*Executor{}
 	for _, block := range content.Blocks {
 		switch block.Type {
@@ -142,6 +145,10 @@ func (d *decoder) decodeFile(body hcl.Body, cfg *Config) {
 			if single(block) {
 				d.decodeTask(block, &cfg.Task)
 			}
+		case "cascade", "judge", "novelty", "manager":
+			if single(block) {
+				research = append(research, block)
+			}
 		}
 	}
 	if _, ok := first["campaign"]; !ok {
@@ -154,6 +161,7 @@ func (d *decoder) decodeFile(body hcl.Body, cfg *Config) {
 	if cognition != nil {
 		d.decodeCognition(cognition, cfg)
 	}
+	d.decodeResearch(research, cfg)
 	if !d.diags.HasErrors() { // a broken role reference would make this noise
 		d.warnUnusedModels(cfg)
 	}
@@ -181,6 +189,9 @@ func (d *decoder) decodeCampaign(block *hcl.Block, c *Campaign) {
 	d.count(content.Attributes, "workers", 1, &c.Workers)
 	if seed, _, ok := d.integer(content.Attributes, "seed", -1<<63); ok {
 		c.Seed = seed
+	}
+	if timeout, ok := d.duration(content.Attributes, "evaluation_timeout"); ok {
+		c.EvaluationTimeout = timeout
 	}
 	var budget *hcl.Block
 	for _, b := range content.Blocks {
@@ -276,6 +287,16 @@ func (d *decoder) decodeModel(block *hcl.Block, models map[string]*Model) {
 			}
 		}
 	}
+	if w, attr, ok := d.number(attrs, "weight"); ok {
+		if w <= 0 {
+			d.errorf(attr.Expr.Range(), "Value out of range", "\"weight\" must be more than zero.")
+		} else {
+			m.Weight = w
+		}
+	}
+	if effort, _, ok := d.oneOf(attrs, "reasoning_effort", "Unknown reasoning effort", ReasoningEfforts); ok {
+		m.ReasoningEffort = effort
+	}
 	m.Record, _, _ = d.string(attrs, "record")
 	file, fileAttr, fileOK := d.string(attrs, "file")
 	m.File = file
@@ -306,8 +327,11 @@ func (d *decoder) decodeRoles(block *hcl.Block, cfg *Config) {
 	d.diags = append(d.diags, diags...)
 	attrs := content.Attributes
 
-	if attr, ok := attrs["researcher"]; ok {
+	if attr, ok := attrs["researcher"]; ok && !d.decodeResearchers(attr, cfg) {
 		cfg.Roles.Researcher = d.modelRef(attr, cfg.Models)
+	}
+	if c, _, ok := d.oneOf(attrs, "researcher_choice", "Unknown researcher choice", ResearcherChoices); ok {
+		cfg.Roles.ResearcherChoice = c
 	}
 	if attr, ok := attrs["analyzer"]; ok {
 		cfg.Roles.Analyzer = d.modelRef(attr, cfg.Models)
@@ -368,7 +392,7 @@ func (d *decoder) warnUnusedModels(cfg *Config) {
 	}
 	slices.Sort(labels)
 	for _, l := range labels {
-		if l == cfg.Roles.Researcher || l == cfg.Roles.Analyzer || l == cfg.Cognition.Embedder {
+		if slices.Contains(cfg.usedModels(), l) {
 			continue
 		}
 		d.warnf(cfg.Models[l].DeclRange, "Model not used by any role",

@@ -8,6 +8,8 @@ const (
 	defaultWorkers = 1
 	defaultSeed    = 1
 
+	defaultEvaluationTimeout = time.Hour
+
 	defaultProvider = ProviderOpenAI
 
 	defaultMaxRepairs = 1
@@ -49,11 +51,13 @@ var (
 	providers = []string{ProviderOpenAI, ProviderOffline, ProviderReplay}
 	stores    = []string{StoreEmbedded, StoreWeaviate}
 	samplers  = []string{"ucb1", "greedy", "random", "island", "map_elites"}
+	// ReasoningEfforts are the values a model's reasoning_effort may take.
+	ReasoningEfforts = []string{"low", "medium", "high"}
 )
 
 func defaultConfig() *Config {
 	return &Config{
-		Campaign: Campaign{Workers: defaultWorkers, Seed: defaultSeed},
+		Campaign: Campaign{Workers: defaultWorkers, Seed: defaultSeed, EvaluationTimeout: defaultEvaluationTimeout},
 		Models:   map[string]*Model{},
 		Plugins:  map[string]*Plugin{},
 		Task:     TaskBlock{Settings: map[string]TaskSetting{}},

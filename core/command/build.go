@@ -68,6 +68,8 @@ func startTask(ctx context.Context, cfg *campaign.Config, rt *sandbox.Runtime, e
 		Limits:   taskLimits(cfg),
 		Host:     host,
 		Logger:   logger,
+
+		EvaluateTimeout: cfg.Campaign.EvaluationTimeout,
 	})
 }
 
@@ -194,6 +196,7 @@ func provider(cfg *campaign.Config, label string) (llm.Provider, error) {
 		o, err := llm.NewOpenAI(llm.OpenAIConfig{
 			BaseURL: m.BaseURL, APIKey: m.APIKey, Model: m.Name, Temperature: m.Temperature,
 			MaxTokens: m.MaxTokens, Timeout: m.Timeout, PriceInput: m.PriceInput, PriceOutput: m.PriceOutput,
+			ReasoningEffort: m.ReasoningEffort,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("model %q: %w", label, err)

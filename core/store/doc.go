@@ -8,6 +8,7 @@
 //   - Every step is claimed before it runs and marked done in the node's
 //     transaction. A step still claimed when the process died is handed out
 //     again on resume, so nothing is lost and no step is counted twice.
+//   - A node's id is its step plus one (NodeID), known before it is stored.
 //   - LLM calls are recorded as soon as they return, so money spent by a step
 //     that was interrupted still counts against the budget.
 //   - Artifacts up to InlineArtifactLimit bytes live in the database; larger

@@ -291,6 +291,11 @@ type Event struct {
 	Time    time.Time
 }
 
+// NodeID is the id of the node a step produces. Ids follow steps (the
+// initial program, step 0, is node 1), so a node's id is known while its
+// step runs and does not depend on the order in which workers finish.
+func NodeID(step int64) int64 { return step + 1 }
+
 // Commit stores a node for its step in one transaction: the node, its
 // artifacts, the events, the step marked done, and the step's LLM calls
 // linked to it. It returns the node's id.
@@ -338,10 +343,10 @@ func (s *Store) Commit(ctx context.Context, n *Node, artifacts map[string][]byte
 			return fmt.Errorf("step %d: %w", n.Step, ErrStepDone)
 		}
 		created := now()
-		res, err := tx.ExecContext(ctx, `INSERT INTO nodes (step, parents, name, motivation, code, metrics, score, valid,
+		res, err := tx.ExecContext(ctx, `INSERT INTO nodes (id, step, parents, name, motivation, code, metrics, score, valid,
 			status, error, feedback, analysis, island, features, eval_ms, cognition, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			n.Step, string(parents), n.Name, n.Motivation, n.Code, string(metrics), score, n.Valid,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			NodeID(n.Step), n.Step, string(parents), n.Name, n.Motivation, n.Code, string(metrics), score, n.Valid,
 			n.Status, n.Error, n.Feedback, n.Analysis, n.Island, string(features), n.EvalTime.Milliseconds(), string(cognition), created)
 		if err != nil {
 			return err
