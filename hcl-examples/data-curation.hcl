@@ -25,7 +25,7 @@ campaign "data-curation" {
 
 # Settings of the task plugin (bin/asi-task-datacuration).
 task {
-  language = "python" # the harness and curate()
+  language = "python" # the harness and curate(): "python" or "go"
   min_keep = 0.5      # keeping less text than half the clean articles hold costs score
 }
 

@@ -24,7 +24,7 @@ campaign "optimizer" {
 
 # Settings of the task plugin (bin/asi-task-optimizer).
 task {
-  language  = "python" # the harness and the step function
+  language  = "python" # the harness and the step function: "python" or "go"
   steps     = 200      # updates per problem
   instances = 3        # problems of each kind per evaluation
 }

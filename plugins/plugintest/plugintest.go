@@ -13,7 +13,11 @@ import (
 )
 
 // TaskPackages are the task plugins of this repository, by import path.
-var TaskPackages = []string{"github.com/asi-evolve/asi/tasks/circlepacking"}
+var TaskPackages = []string{
+	"github.com/asi-evolve/asi/tasks/circlepacking",
+	"github.com/asi-evolve/asi/tasks/datacuration",
+	"github.com/asi-evolve/asi/tasks/optimizer",
+}
 
 // Build compiles the main package pkg (an import path or a directory) into
 // dir under name and returns the binary's path. ldflags may be empty.
