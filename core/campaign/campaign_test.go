@@ -59,7 +59,7 @@ func TestLoadFileDecodes(t *testing.T) {
 			want: &Config{
 				Filename: "testdata/valid/minimal.hcl",
 				Dir:      absDir(t, "testdata/valid"),
-				Campaign: Campaign{Name: "minimal", Task: "circlepacking", Workers: 1, Seed: 1},
+				Campaign: Campaign{Name: "minimal", Task: "circlepacking", Workers: 1, Seed: 1, EvaluationTimeout: time.Hour},
 				Models:   map[string]*Model{},
 				Roles:    Roles{MaxRepairs: 1},
 				Database: Database{
@@ -79,7 +79,7 @@ func TestLoadFileDecodes(t *testing.T) {
 				Filename: "testdata/valid/full.hcl",
 				Dir:      absDir(t, "testdata/valid"),
 				Campaign: Campaign{
-					Name: "full.v2_test", Task: "circlepacking", Workers: 4, Seed: 7,
+					Name: "full.v2_test", Task: "circlepacking", Workers: 4, Seed: 7, EvaluationTimeout: time.Hour,
 					Budget: Budget{Steps: 200, Wall: 2 * time.Hour, Tokens: 1000000, USD: 20, Target: &target},
 				},
 				Models: map[string]*Model{
@@ -119,7 +119,7 @@ func TestLoadFileDecodes(t *testing.T) {
 				c := defaultConfig()
 				c.Filename = "testdata/valid/functions.hcl"
 				c.Dir = absDir(t, "testdata/valid")
-				c.Campaign = Campaign{Name: "functions", Task: "circlepacking", Workers: 3, Seed: 5}
+				c.Campaign = Campaign{Name: "functions", Task: "circlepacking", Workers: 3, Seed: 5, EvaluationTimeout: time.Hour}
 				c.Cognition.Seed = []string{"a/*.md", "b/*.md"}
 				return c
 			}(),
@@ -549,7 +549,7 @@ func TestCirclePackingExample(t *testing.T) {
 	cfg, _ := load(t, "../../hcl-examples/circle-packing.hcl")
 	target := 2.635
 	want := Campaign{
-		Name: "circle-packing", Task: "circlepacking", Workers: 2, Seed: 1,
+		Name: "circle-packing", Task: "circlepacking", Workers: 2, Seed: 1, EvaluationTimeout: time.Hour,
 		Budget: Budget{Steps: 300, Wall: 150 * time.Second, Target: &target},
 	}
 	if diff := cmp.Diff(want, cfg.Campaign, ignoreSource); diff != "" {

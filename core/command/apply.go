@@ -21,6 +21,8 @@ type applyArgs struct {
 	state string
 	json  bool
 	steps int
+	// off names the pieces an ablation turns off (see ablatePieces).
+	off map[string]bool
 }
 
 func runApply(ctx context.Context, args []string, s Streams) int {
@@ -136,13 +138,21 @@ func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) er
 	}
 	progress := views.NewProgress(s.Stderr, a.json, desc.Primary)
 	b := cfg.Campaign.Budget
-	eng, err := engine.New(ctx, engine.Config{
+	ecfg := engine.Config{
 		Store: st, Task: tk, Researcher: researcher, Analyzer: an, Sampler: sampler,
 		Workers: cfg.Campaign.Workers, SampleN: db.SampleN, Seed: cfg.Campaign.Seed,
 		Budget:    engine.Budget{Steps: b.Steps, Wall: b.Wall, Tokens: b.Tokens, USD: b.USD, Target: b.Target},
 		Cognition: base, TopK: cfg.Cognition.TopK, MinScore: cfg.Cognition.MinScore,
 		Progress: progress.Update,
-	})
+	}
+	if err := researchConfig(cfg, &ecfg, cogDB); err != nil {
+		return err
+	}
+	turnOff(&ecfg, a.off)
+	if !a.json {
+		fmt.Fprintf(s.Stderr, "  research:   %s\n", describeResearch(ecfg))
+	}
+	eng, err := engine.New(ctx, ecfg)
 	if err != nil {
 		return err
 	}
@@ -261,5 +271,8 @@ func report(ctx context.Context, st *store.Store, top int) (views.Report, error)
 	for _, e := range events {
 		r.Events = append(r.Events, views.EventLine{Time: e.Time, Kind: e.Kind, Message: e.Message})
 	}
+	r.Research = views.ResearchOf(engine.CountersOf(nodes))
+	r.Research.Guidance, _ = st.Meta(ctx, engine.MetaResearcherGuidance)
+	r.Research.Recommendations, _ = st.Meta(ctx, engine.MetaRecommendations)
 	return r, nil
 }

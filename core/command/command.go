@@ -45,6 +45,7 @@ func verbs() map[string]verb {
 		"report":    {"write a self-contained HTML report with plots", runReport},
 		"sandbox":   {"run one program in the sandbox, as a campaign would", runSandbox},
 		"cognition": {"search, list, import or export the cognition base", runCognition},
+		"ablate":    {"run a campaign with pieces turned off, same seeds, and compare", runAblate},
 	}
 }
 

@@ -134,7 +134,7 @@ func (f *fakeCognition) WriteBack(_ context.Context, it cognition.Item) (cogniti
 type invalidTask struct{ numberTask }
 
 func (t *invalidTask) Evaluate(ctx context.Context, c task.Candidate, stage int, seed int64) (task.Result, error) {
-	if c.NodeID == 0 {
+	if c.NodeID == 1 { // node 1 is the initial program
 		return t.numberTask.Evaluate(ctx, c, stage, seed)
 	}
 	return task.Result{Valid: false, Feedback: fmt.Sprintf("radius %d is negative", c.NodeID)}, nil

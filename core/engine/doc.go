@@ -17,6 +17,15 @@
 //     of the items shown are stored on the node.
 //   - Each step's randomness comes from the campaign seed and the step
 //     number, so a re-run step makes the same choices given the same state.
+//   - The money budget is never knowingly exceeded: every LLM call books
+//     the dearest call's cost before it is sent, and a step is only
+//     claimed while the expected cost of the steps in flight fits.
+//   - The judge, the novelty check and the manager are advisory like the
+//     cognition base: their failures are warnings. Repairs, judge scores,
+//     novelty rejections and cascade savings are node metrics, so the
+//     counters and the bandit are rebuilt from the store like the sampler.
+//   - Node.Score is always the task's primary metric; only the sampler
+//     sees the judge's blend.
 //
 // The engine imports no plugin or wire code: the task, providers and
 // analyzer are handed to it.

@@ -57,10 +57,18 @@ type Config struct {
 	MaxRepairs int
 	// Thresholds override the task's stage thresholds by stage name.
 	Thresholds map[string]float64
+	// NoCascade runs every stage whatever the thresholds (for ablations).
+	NoCascade bool
 	// Judge, when set, scores valid candidates' designs.
 	Judge *Judge
 	// Novelty, when set, sends near-duplicate candidates back once.
 	Novelty *Novelty
+	// Researchers, when set, replace Researcher: each step uses one of
+	// them, chosen by Choice (ChoiceWeights when "").
+	Researchers []Arm
+	Choice      string
+	// Manager, when set, writes the prompts' guidance and recommendations.
+	Manager *Manager
 }
 
 // Cognition is what the engine needs of a cognition base;
@@ -176,15 +184,19 @@ type Engine struct {
 	reason   StopReason
 	stopping bool
 	// failureClasses counts failed nodes by failureClass of their error.
-	failureClasses map[string]int
-	counters       Counters
-	maxCall        float64 // the dearest LLM call seen, USD
-	reserved       float64 // USD booked by calls in flight
-	inFlight       int     // steps claimed and not yet finished
-	lo, hi         float64 // observed range of oriented valid scores
-	hasRange       bool
-	vectors        []codeVector // code embeddings for the novelty check
-	stageTimes     stageTimer
+	failureClasses    map[string]int
+	counters          Counters
+	maxCall           float64 // the dearest LLM call seen, USD
+	reserved          float64 // USD booked by calls in flight
+	inFlight          int     // steps claimed and not yet finished
+	lo, hi            float64 // observed range of oriented valid scores
+	hasRange          bool
+	vectors           []codeVector // code embeddings for the novelty check
+	stageTimes        stageTimer
+	guideRes, guideAn string            // the manager's guidance for the researcher and analyzer
+	recommend         string            // the manager's latest recommendations
+	arms              []armStats        // per Config.Researchers
+	stepSpend         map[int64]float64 // researcher and repair USD per step in flight
 	// priced is set once an LLM call's cost is known (pricedCh closes);
 	// pricing while the first call is out.
 	priced, pricing bool
@@ -198,7 +210,7 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, errors.New("engine: no store")
 	case cfg.Task == nil:
 		return nil, errors.New("engine: no task")
-	case cfg.Researcher == nil:
+	case cfg.Researcher == nil && len(cfg.Researchers) == 0:
 		return nil, errors.New("engine: no researcher provider")
 	case cfg.Analyzer == nil:
 		return nil, errors.New("engine: no analyzer")
@@ -219,7 +231,13 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if desc.Primary == "" {
 		return nil, fmt.Errorf("engine: task %q names no primary metric", desc.Name)
 	}
-	return &Engine{cfg: cfg, desc: desc, failureClasses: map[string]int{}, pricedCh: make(chan struct{})}, nil
+	if cfg.Researcher == nil && len(cfg.Researchers) > 0 {
+		cfg.Researcher = cfg.Researchers[0].Provider
+	}
+	return &Engine{
+		cfg: cfg, desc: desc, failureClasses: map[string]int{}, pricedCh: make(chan struct{}),
+		arms: make([]armStats, len(cfg.Researchers)), stepSpend: map[int64]float64{},
+	}, nil
 }
 
 // Description is the task's description.
@@ -283,6 +301,10 @@ func (e *Engine) prepare(ctx context.Context) error {
 	if err := e.embedStored(ctx, nodes); err != nil {
 		return err
 	}
+	if err := e.rebuildArms(ctx, nodes); err != nil {
+		return err
+	}
+	e.manage(ctx)
 	if len(nodes) == 0 || nodes[0].Step != 0 {
 		return e.evaluateInitial(ctx)
 	}
@@ -448,6 +470,9 @@ func (e *Engine) Step(ctx context.Context) (more bool, err error) {
 	if err := e.runStep(ctx, step); err != nil {
 		// The step produced no node: hand it out again next time.
 		e.cfg.Store.ReleaseStep(context.WithoutCancel(ctx), step)
+		e.mu.Lock()
+		delete(e.stepSpend, step)
+		e.mu.Unlock()
 		if errors.Is(err, errOverBudget) {
 			e.mu.Lock()
 			e.reason, e.stopping = StopUSD, true
@@ -475,6 +500,7 @@ func (e *Engine) runStep(ctx context.Context, step int64) error {
 		island = e.cfg.Sampler.Island(picked[0])
 	}
 	e.mu.Unlock()
+	res, arm := e.pickResearcher(rng)
 	if len(picked) == 0 {
 		return errors.New("sampler has no valid node to start from (did the initial program fail? see `asi show 1`)")
 	}
@@ -495,11 +521,11 @@ func (e *Engine) runStep(ctx context.Context, step int64) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
-	code, err := e.design(ctx, step, rng, contextNodes, knowledge, node)
+	code, err := e.design(ctx, step, res, rng, contextNodes, knowledge, node)
 	if err != nil {
 		return err // provider failure: no node
 	}
-	if code, err = e.novel(ctx, step, rng, contextNodes[0], code, node, &events); err != nil {
+	if code, err = e.novel(ctx, step, res, rng, contextNodes[0], code, node, &events); err != nil {
 		return err
 	}
 	var artifacts map[string][]byte
@@ -509,7 +535,7 @@ func (e *Engine) runStep(ctx context.Context, step int64) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if artifacts, err = e.repair(ctx, step, rng, node, artifacts, &events); err != nil {
+		if artifacts, err = e.repair(ctx, step, res, rng, node, artifacts, &events); err != nil {
 			return err
 		}
 		if ctx.Err() != nil {
@@ -524,7 +550,12 @@ func (e *Engine) runStep(ctx context.Context, step int64) error {
 	if err := e.commit(ctx, node, artifacts, events); err != nil {
 		return err
 	}
+	e.mu.Lock()
+	e.observeArm(arm, *node, contextNodes[0].Score, contextNodes[0].Valid, e.stepSpend[step])
+	delete(e.stepSpend, step)
+	e.mu.Unlock()
 	e.learn(ctx, node, insight)
+	e.recommendAfter(ctx, step)
 	return nil
 }
 
@@ -633,7 +664,7 @@ func failureClass(msg string) string {
 // design asks the researcher for an edit of context[0] and applies it.
 // It returns "" with node.Error set when no usable program came back, and
 // an error only when the provider itself failed.
-func (e *Engine) design(ctx context.Context, step int64, rng *rand.Rand, contextNodes []store.Node, knowledge []string, node *store.Node) (string, error) {
+func (e *Engine) design(ctx context.Context, step int64, res llm.Provider, rng *rand.Rand, contextNodes []store.Node, knowledge []string, node *store.Node) (string, error) {
 	parent := contextNodes[0]
 	roleNodes := make([]roles.Node, len(contextNodes))
 	llmParents := make([]llm.Parent, len(contextNodes))
@@ -641,11 +672,11 @@ func (e *Engine) design(ctx context.Context, step int64, rng *rand.Rand, context
 		roleNodes[i] = roleNode(n)
 		llmParents[i] = llm.Parent{NodeID: n.ID, Code: n.Code, Score: n.Score}
 	}
-	messages := roles.ResearcherPrompt(e.desc, roleNodes, knowledge)
+	messages := roles.ResearcherPrompt(e.researcherDesc(), roleNodes, knowledge)
 	const attempts = 3 // first try, one retry with the reason, one full rewrite
 	var reason string
 	for attempt := range attempts {
-		resp, err := e.call(ctx, step, llm.Request{
+		resp, err := e.callAs(ctx, step, "researcher", res, llm.Request{
 			Role: "researcher", Messages: messages, Parents: llmParents,
 			Seed: rng.Int64(),
 		})
@@ -710,10 +741,6 @@ func applyReply(parent, reply string) (code, name, motivation, reason string) {
 	return code, name, r.Motivation, ""
 }
 
-func (e *Engine) call(ctx context.Context, step int64, req llm.Request) (llm.Response, error) {
-	return e.callAs(ctx, step, req.Role, e.cfg.Researcher, req)
-}
-
 // callAs makes a call to p and records it under role.
 func (e *Engine) callAs(ctx context.Context, step int64, role string, p llm.Provider, req llm.Request) (llm.Response, error) {
 	est, ok := e.reserve(ctx)
@@ -757,6 +784,9 @@ func (e *Engine) record(ctx context.Context, step int64, provider string, req ll
 		e.usage.CompletionTokens += int64(c.CompletionTokens)
 		e.usage.CostUSD += c.CostUSD
 		e.maxCall = max(e.maxCall, c.CostUSD)
+		if c.Role == "researcher" || c.Role == "repair" {
+			e.stepSpend[step] += c.CostUSD
+		}
 		e.mu.Unlock()
 	}
 }
@@ -781,7 +811,7 @@ func (e *Engine) evaluate(ctx context.Context, node *store.Node) map[string][]by
 	node.Error = ""
 	artifacts := map[string][]byte{}
 	var feedback []string
-	cand := task.Candidate{NodeID: node.Step, Language: e.desc.Language, Code: node.Code}
+	cand := task.Candidate{NodeID: store.NodeID(node.Step), Language: e.desc.Language, Code: node.Code}
 	for i, stage := range stages {
 		stageStart := time.Now()
 		res, err := e.cfg.Task.Evaluate(ctx, cand, i, e.cfg.Seed+node.Step)
@@ -828,7 +858,7 @@ func (e *Engine) evaluate(ctx context.Context, node *store.Node) map[string][]by
 		if t, ok := e.cfg.Thresholds[stage.Name]; ok {
 			threshold, has = t, true
 		}
-		if has && i < len(stages)-1 && e.better(threshold, score) {
+		if has && !e.cfg.NoCascade && i < len(stages)-1 && e.better(threshold, score) {
 			e.mu.Lock()
 			saved := e.stageTimes.after(i, len(stages))
 			e.mu.Unlock()
@@ -862,7 +892,7 @@ func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, cont
 		}
 		defer e.unreserve(est)
 	}
-	a, err := e.cfg.Analyzer.Analyze(ctx, e.desc, roleNode(*node), best)
+	a, err := e.cfg.Analyzer.Analyze(ctx, e.analyzerDesc(), roleNode(*node), best)
 	if a.Response != nil || err != nil {
 		var resp llm.Response
 		if a.Response != nil {

@@ -111,7 +111,7 @@ func (e *Engine) stepCost() float64 {
 // with the error and its code, up to MaxRepairs times, and re-evaluates
 // each fix. Every attempt leaves an event and an artifact holding the code
 // that failed; the node's repairs metric counts them.
-func (e *Engine) repair(ctx context.Context, step int64, rng *rand.Rand, node *store.Node, artifacts map[string][]byte, events *[]store.Event) (map[string][]byte, error) {
+func (e *Engine) repair(ctx context.Context, step int64, res llm.Provider, rng *rand.Rand, node *store.Node, artifacts map[string][]byte, events *[]store.Event) (map[string][]byte, error) {
 	attempts := 0
 	defer func() {
 		if attempts > 0 {
@@ -130,7 +130,7 @@ func (e *Engine) repair(ctx context.Context, step int64, rng *rand.Rand, node *s
 		}
 		artifacts[fmt.Sprintf("repair-%d-failed.txt", attempts)] = []byte("error: " + failure + "\n\n" + failed)
 		messages := roles.RepairPrompt(e.desc, roleNode(*node))
-		resp, err := e.callAs(ctx, step, "repair", e.cfg.Researcher, llm.Request{
+		resp, err := e.callAs(ctx, step, "repair", res, llm.Request{
 			Role: "researcher", Messages: messages, Seed: rng.Int64(),
 			Parents: []llm.Parent{{NodeID: 0, Code: failed}},
 		})
@@ -281,7 +281,7 @@ func cosine(a, b []float32) float64 {
 // novel checks a designed program against the stored nodes. A near twin
 // (confirmed by the Confirm model when one is set) is sent back to the
 // researcher once with the twin; what comes back is used whatever it is.
-func (e *Engine) novel(ctx context.Context, step int64, rng *rand.Rand, parent store.Node, code string, node *store.Node, events *[]store.Event) (string, error) {
+func (e *Engine) novel(ctx context.Context, step int64, res llm.Provider, rng *rand.Rand, parent store.Node, code string, node *store.Node, events *[]store.Event) (string, error) {
 	nv := e.cfg.Novelty
 	if nv == nil || nv.Embedder == nil || code == "" {
 		return code, nil
@@ -307,7 +307,7 @@ func (e *Engine) novel(ctx context.Context, step int64, rng *rand.Rand, parent s
 	}
 	node.Metrics[MetricNovelty] = 1
 	*events = append(*events, store.Event{Kind: "novelty", Message: fmt.Sprintf("step %d: %q is a near twin of node %d (similarity %.3f); sent back once", step, node.Name, id, sim)})
-	resp, err := e.callAs(ctx, step, "researcher", e.cfg.Researcher, llm.Request{
+	resp, err := e.callAs(ctx, step, "researcher", res, llm.Request{
 		Role: "researcher", Messages: roles.DuplicatePrompt(e.desc, roleNode(parent), roleNode(twinNode)),
 		Parents: []llm.Parent{{NodeID: parent.ID, Code: parent.Code, Score: parent.Score}}, Seed: rng.Int64(),
 	})

@@ -335,3 +335,45 @@ func TestMoneyCapIsNeverExceeded(t *testing.T) {
 		})
 	}
 }
+
+func TestJudgeAndRepairReplayFromARecording(t *testing.T) {
+	path := t.TempDir() + "/calls.jsonl"
+	rec, err := llm.NewRecorder(&scripted{}, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	judgePath := t.TempDir() + "/judge.jsonl"
+	judgeRec, err := llm.NewRecorder(judgeModel{"novelty: 4\nsoundness: 8"}, judgePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runOnce := func(researcher, judge llm.Provider) store.Node {
+		st := openStore(t)
+		e := newEngine(t, st, &bugTask{}, researcher, func(c *Config) {
+			c.Budget.Steps, c.Workers, c.MaxRepairs = 1, 1, 1
+			c.Judge = &Judge{Provider: judge, Weight: 0.5}
+		})
+		if _, err := e.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return checkSteps(t, st, 1)[1]
+	}
+	live := runOnce(rec, judgeRec)
+	rec.Close()
+	judgeRec.Close()
+	replay, err := llm.NewReplayer(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	judgeReplay, err := llm.NewReplayer(judgePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayed := runOnce(replay, judgeReplay)
+	if !live.Valid || live.Metrics[MetricRepairs] != 1 || live.Metrics[MetricJudge] != 0.6 {
+		t.Fatalf("live node: valid %v, metrics %v", live.Valid, live.Metrics)
+	}
+	if replayed.Code != live.Code || replayed.Metrics[MetricJudge] != live.Metrics[MetricJudge] || replayed.Metrics[MetricRepairs] != 1 {
+		t.Fatalf("replayed node differs: metrics %v, code %q", replayed.Metrics, replayed.Code)
+	}
+}

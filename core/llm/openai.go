@@ -42,6 +42,9 @@ type OpenAIConfig struct {
 	// MaxTokens caps the reply when a Request leaves its own at 0; 0 leaves
 	// it to the server.
 	MaxTokens int
+	// ReasoningEffort ("low", "medium", "high") is sent to reasoning models
+	// only; "" leaves it to the server.
+	ReasoningEffort string
 	// Timeout bounds one attempt, default 120s. A timed-out attempt is
 	// retried.
 	Timeout time.Duration
@@ -175,6 +178,7 @@ func (p *OpenAI) chatRequest(req Request) openai.ChatCompletionRequest {
 	if isReasoningModel(p.cfg.Model) {
 		// These models reject max_tokens and any temperature but 1.
 		creq.MaxCompletionTokens = maxTokens
+		creq.ReasoningEffort = p.cfg.ReasoningEffort
 	} else {
 		creq.MaxTokens = maxTokens
 		creq.Temperature = float32(temperature)

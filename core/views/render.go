@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/asi-evolve/asi/core/engine"
 	"github.com/asi-evolve/asi/core/store"
 )
 
@@ -62,6 +63,28 @@ type Report struct {
 	Elapsed   string        `json:"elapsed,omitempty"`
 	Events    []EventLine   `json:"recent_events,omitempty"`
 	Top       []NodeSummary `json:"top,omitempty"`
+	Research  Research      `json:"research"`
+}
+
+// Research counts what the machinery around the LLM calls did, summed
+// over the campaign's nodes (engine.CountersOf).
+type Research struct {
+	Repairs           int     `json:"repairs"`
+	Repaired          int     `json:"repaired_nodes"`
+	CascadeStops      int     `json:"cascade_stops"`
+	CascadeSavedSec   float64 `json:"cascade_saved_seconds"`
+	NoveltyRejections int     `json:"novelty_rejections"`
+	Judged            int     `json:"judged"`
+	Guidance          string  `json:"manager_guidance,omitempty"`
+	Recommendations   string  `json:"manager_recommendations,omitempty"`
+}
+
+// ResearchOf converts the engine's counters for display.
+func ResearchOf(c engine.Counters) Research {
+	return Research{
+		Repairs: c.Repairs, Repaired: c.Repaired, CascadeStops: c.CascadeStops,
+		CascadeSavedSec: c.CascadeSaved.Seconds(), NoveltyRejections: c.NoveltyRejections, Judged: c.Judged,
+	}
 }
 
 // EventLine is one event for display.
@@ -101,6 +124,13 @@ func (v View) Report(r Report) error {
 		fmt.Fprintf(w, "  best:       %s  (node %d, %s)\n", scoreText(*r.Best, r.Primary), r.Best.ID, r.Best.Name)
 	}
 	fmt.Fprintf(w, "  llm:        %d calls, %d tokens, $%.4f\n", r.Usage.Calls, r.Usage.Tokens(), r.Usage.CostUSD)
+	if q := r.Research; q.Repairs+q.CascadeStops+q.NoveltyRejections+q.Judged > 0 {
+		fmt.Fprintf(w, "  research:   %d repair(s) (%d node(s) fixed), %d cascade stop(s) saving ~%.1fs, %d near twin(s) sent back, %d judged\n",
+			q.Repairs, q.Repaired, q.CascadeStops, q.CascadeSavedSec, q.NoveltyRejections, q.Judged)
+	}
+	if r.Research.Recommendations != "" {
+		fmt.Fprintf(w, "  manager:    %s\n", firstLineOf(r.Research.Recommendations))
+	}
 	fmt.Fprintf(w, "  results:    %s\n", r.Dir)
 	if len(r.Top) > 0 {
 		fmt.Fprintf(w, "\nTop nodes by %s:\n", r.Primary)
@@ -249,4 +279,12 @@ func kv(m map[string]string) string {
 		parts[i] = k + "=" + m[k]
 	}
 	return strings.Join(parts, " ")
+}
+
+func firstLineOf(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " ..."
+	}
+	return s
 }

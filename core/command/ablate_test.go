@@ -1,0 +1,82 @@
+package command
+
+import (
+	"encoding/json"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/asi-evolve/asi/core/store"
+)
+
+func TestAblateComparesVariantsWithTheSameSeeds(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real campaigns")
+	}
+	file := filepath.Join(testdataDir(t), "ablate.hcl")
+	t.Chdir(t.TempDir())
+	stdout, stderr, code := run(t, "ablate", "-off", "repair,cascade", "-seeds", "1,2", "-steps", "3", "-points", "3", "-json", file)
+	if code != exitOK {
+		t.Fatalf("ablate: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	var got struct {
+		Variants []string     `json:"variants"`
+		Steps    []int        `json:"steps"`
+		Best     [][]*float64 `json:"best"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("ablate -json: %v\n%s", err, stdout)
+	}
+	if strings.Join(got.Variants, ",") != "full,repair,cascade" || len(got.Steps) != 3 || got.Steps[2] != 3 || len(got.Best) != 3 {
+		t.Fatalf("table = %+v", got)
+	}
+	for v, row := range got.Best {
+		for i, x := range row {
+			if x == nil {
+				t.Fatalf("variant %s has no best score at step %d", got.Variants[v], got.Steps[i])
+			}
+		}
+		if *row[2] < *row[0] {
+			t.Fatalf("variant %s: best-so-far fell from %v to %v", got.Variants[v], *row[0], *row[2])
+		}
+	}
+	// The offline researcher is never repaired, so with the same seeds the
+	// variant without repairs is the full campaign, step for step.
+	for i := range got.Steps {
+		if *got.Best[0][i] != *got.Best[1][i] {
+			t.Fatalf("step %d: full %v, no repair %v: same seeds should give the same run", got.Steps[i], *got.Best[0][i], *got.Best[1][i])
+		}
+	}
+	if _, _, code := run(t, "ablate", "-off", "vibes", file); code != exitUsage {
+		t.Fatalf("unknown piece: exit %d, want %d", code, exitUsage)
+	}
+	stdout, _, code = run(t, "ablate", "-off", "repair", "-seeds", "1", "-steps", "3", "-points", "3", file)
+	if code != exitOK || !strings.Contains(stdout, "no repair") || !strings.Contains(stdout, "usd") {
+		t.Fatalf("ablate table: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestCurveOfKeepsTheBestSoFar(t *testing.T) {
+	nodes := []store.Node{
+		{Step: 0, Valid: true, Score: 2}, {Step: 1, Valid: false, Score: 9}, {Step: 2, Valid: true, Score: 5}, {Step: 3, Valid: true, Score: 1},
+	}
+	tests := []struct {
+		name     string
+		maximize bool
+		want     []float64
+	}{
+		{"maximize", true, []float64{2, 2, 5, 5}},
+		{"minimize", false, []float64{2, 2, 2, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := curveOf(nodes, []int{0, 1, 2, 3}, tt.maximize)
+			for i := range got {
+				if got[i] != tt.want[i] || math.IsNaN(got[i]) {
+					t.Fatalf("curve = %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+}

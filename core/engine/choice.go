@@ -1,0 +1,165 @@
+package engine
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+
+	"github.com/asi-evolve/asi/core/llm"
+	"github.com/asi-evolve/asi/core/store"
+)
+
+// Arm is one researcher model the engine may choose for a step.
+type Arm struct {
+	Label    string // names the model in the stored calls; unique
+	Provider llm.Provider
+	Weight   float64 // share under ChoiceWeights; 0 counts as 1
+}
+
+// Ways to choose among Config.Researchers.
+const (
+	ChoiceWeights = "weights" // at random, in proportion to the weights
+	ChoiceUCB     = "ucb"     // UCB1 on primary-score gain per dollar
+)
+
+// armStats is what the bandit knows of one arm.
+type armStats struct {
+	steps int
+	gain  float64 // sum of oriented score gains over the parent, floored at 0
+	cost  float64 // USD spent on its researcher and repair calls
+}
+
+// labeled gives an arm's provider its label as name, so stored calls say
+// which arm made them.
+type labeled struct {
+	llm.Provider
+	label string
+}
+
+func (l labeled) Name() string { return l.label }
+
+// minCost keeps free models (offline, local servers) comparable: their
+// gain counts per this many dollars.
+const minCost = 1e-4
+
+// pickResearcher chooses the step's researcher. It draws from rng only
+// when there is a choice, so campaigns with one researcher keep their
+// random sequence.
+func (e *Engine) pickResearcher(rng *rand.Rand) (llm.Provider, int) {
+	arms := e.cfg.Researchers
+	if len(arms) == 0 {
+		return e.cfg.Researcher, -1
+	}
+	if len(arms) == 1 {
+		return labeled{arms[0].Provider, arms[0].Label}, 0
+	}
+	var i int
+	if e.cfg.Choice == ChoiceUCB {
+		e.mu.Lock()
+		i = e.ucb(rng)
+		e.mu.Unlock()
+	} else {
+		total := 0.0
+		for _, a := range arms {
+			total += armWeight(a)
+		}
+		x := rng.Float64() * total
+		for i = 0; i < len(arms)-1; i++ {
+			if x -= armWeight(arms[i]); x < 0 {
+				break
+			}
+		}
+	}
+	return labeled{arms[i].Provider, arms[i].Label}, i
+}
+
+func armWeight(a Arm) float64 {
+	if a.Weight <= 0 {
+		return 1
+	}
+	return a.Weight
+}
+
+// ucb picks an untried arm first, then the arm with the best mean gain
+// per dollar (scaled so the best arm's is 1) plus the UCB1 bonus. Ties go
+// to a random arm. Callers hold mu.
+func (e *Engine) ucb(rng *rand.Rand) int {
+	stats := e.arms
+	total, best := 0, 0.0
+	for i := range e.cfg.Researchers {
+		s := stats[i]
+		if s.steps == 0 {
+			return i
+		}
+		total += s.steps
+		best = max(best, s.gain/max(s.cost, minCost*float64(s.steps)))
+	}
+	pick, top := rng.IntN(len(stats)), math.Inf(-1)
+	for i := range e.cfg.Researchers {
+		s := stats[i]
+		mean := s.gain / max(s.cost, minCost*float64(s.steps))
+		if best > 0 {
+			mean /= best
+		}
+		v := mean + math.Sqrt(2*math.Log(float64(total))/float64(s.steps))
+		if v > top {
+			pick, top = i, v
+		}
+	}
+	return pick
+}
+
+// observeArm credits a stored node to the arm that designed it. Callers
+// hold mu.
+func (e *Engine) observeArm(arm int, n store.Node, parentScore float64, parentValid bool, cost float64) {
+	if arm < 0 || arm >= len(e.arms) {
+		return
+	}
+	s := &e.arms[arm]
+	s.steps++
+	s.cost += cost
+	if n.Valid {
+		if !parentValid {
+			s.gain += 1 // a valid program from an invalid parent counts as a unit of progress
+		} else {
+			s.gain += max(0, e.oriented(n.Score)-e.oriented(parentScore))
+		}
+	}
+}
+
+// rebuildArms recovers the bandit from the stored nodes and calls: the
+// arm of a node is the label on its researcher calls.
+func (e *Engine) rebuildArms(ctx context.Context, nodes []store.Node) error {
+	if len(e.cfg.Researchers) < 2 {
+		return nil
+	}
+	index := map[string]int{}
+	for i, a := range e.cfg.Researchers {
+		index[a.Label] = i
+	}
+	byID := map[int64]store.Node{}
+	for _, n := range nodes {
+		byID[n.ID] = n
+	}
+	for _, n := range nodes {
+		if n.Step == 0 || len(n.Parents) == 0 {
+			continue
+		}
+		calls, err := e.cfg.Store.Calls(ctx, n.ID)
+		if err != nil {
+			return err
+		}
+		arm, cost := -1, 0.0
+		for _, c := range calls {
+			if i, ok := index[c.Provider]; ok && (c.Role == "researcher" || c.Role == "repair") {
+				arm = i
+				cost += c.CostUSD
+			}
+		}
+		parent := byID[n.Parents[0]]
+		e.mu.Lock()
+		e.observeArm(arm, n, parent.Score, parent.Valid, cost)
+		e.mu.Unlock()
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/asi-evolve/asi/core/llm"
+	"github.com/asi-evolve/asi/core/roles"
+	"github.com/asi-evolve/asi/core/store"
+	"github.com/asi-evolve/asi/core/task"
+)
+
+// Manager is a role that writes the researcher's and analyzer's guidance
+// from the task statement once per campaign, and every Every steps (0:
+// never) meta-recommendations from the recent analyses. What it writes is
+// kept in the store's meta table under the Meta* keys and announced as
+// events; it is advisory, so a failed call is a warning.
+type Manager struct {
+	Provider llm.Provider
+	Every    int
+}
+
+// Store meta keys of the manager's output.
+const (
+	MetaResearcherGuidance = "manager.researcher"
+	MetaAnalyzerGuidance   = "manager.analyzer"
+	MetaRecommendations    = "manager.recommendations"
+)
+
+// manage writes the campaign's guidance once: a resumed campaign reads
+// what the store holds.
+func (e *Engine) manage(ctx context.Context) {
+	m := e.cfg.Manager
+	if m == nil || m.Provider == nil {
+		return
+	}
+	st := e.cfg.Store
+	res, errR := st.Meta(ctx, MetaResearcherGuidance)
+	an, _ := st.Meta(ctx, MetaAnalyzerGuidance)
+	rec, _ := st.Meta(ctx, MetaRecommendations)
+	if errors.Is(errR, store.ErrNotFound) {
+		resp, err := e.callAs(ctx, 0, "manager", m.Provider, llm.Request{Role: "manager", Messages: roles.ManagerPrompt(e.desc)})
+		if err != nil {
+			st.AddEvent(context.WithoutCancel(ctx), store.Event{Kind: "warning", Message: "manager: no guidance: " + firstLine(err.Error())})
+			return
+		}
+		res, an = roles.ParseManager(resp.Content)
+		if res == "" && an == "" {
+			res = strings.TrimSpace(resp.Content)
+		}
+		if err := errors.Join(st.SetMeta(ctx, MetaResearcherGuidance, res), st.SetMeta(ctx, MetaAnalyzerGuidance, an)); err != nil {
+			st.AddEvent(context.WithoutCancel(ctx), store.Event{Kind: "warning", Message: "manager: " + firstLine(err.Error())})
+		}
+		st.AddEvent(ctx, store.Event{Kind: "manager", Message: "the manager wrote the prompts' guidance: " + firstLine(res)})
+	}
+	e.mu.Lock()
+	e.guideRes, e.guideAn, e.recommend = res, an, rec
+	e.mu.Unlock()
+}
+
+// recommendAfter asks the manager for meta-recommendations after every
+// Every-th step, from the analyses of the last Every nodes.
+func (e *Engine) recommendAfter(ctx context.Context, step int64) {
+	m := e.cfg.Manager
+	if m == nil || m.Provider == nil || m.Every <= 0 || step%int64(m.Every) != 0 {
+		return
+	}
+	nodes, err := e.cfg.Store.Nodes(ctx)
+	if err != nil {
+		return
+	}
+	var analyses []string
+	for i := len(nodes) - 1; i >= 0 && len(analyses) < m.Every; i-- {
+		if a := strings.TrimSpace(nodes[i].Analysis); a != "" && nodes[i].Step != 0 {
+			analyses = append(analyses, fmt.Sprintf("%s: %s", nodes[i].Name, firstLine(a)))
+		}
+	}
+	if len(analyses) == 0 {
+		return
+	}
+	resp, err := e.callAs(ctx, step, "manager", m.Provider, llm.Request{Role: "manager", Messages: roles.RecommendPrompt(e.desc, analyses)})
+	if err != nil {
+		e.cfg.Store.AddEvent(context.WithoutCancel(ctx), store.Event{Step: step, Kind: "warning", Message: "manager: no recommendations: " + firstLine(err.Error())})
+		return
+	}
+	rec := strings.TrimSpace(resp.Content)
+	e.cfg.Store.SetMeta(context.WithoutCancel(ctx), MetaRecommendations, rec)
+	e.cfg.Store.AddEvent(context.WithoutCancel(ctx), store.Event{Step: step, Kind: "manager", Message: fmt.Sprintf("recommendations after step %d: %s", step, firstLine(rec))})
+	e.mu.Lock()
+	e.recommend = rec
+	e.mu.Unlock()
+}
+
+// researcherDesc and analyzerDesc are the task as each role sees it, with
+// the manager's words added.
+func (e *Engine) researcherDesc() task.Description {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return roles.Guided(e.desc, e.guideRes, e.recommend)
+}
+
+func (e *Engine) analyzerDesc() task.Description {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return roles.Guided(e.desc, e.guideAn, e.recommend)
+}
