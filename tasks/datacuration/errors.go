@@ -1,6 +1,10 @@
 package main
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/asi-evolve/asi/sdk"
+)
 
 // Reasons a candidate's output is rejected. Score wraps them with the
 // document and the detail the researcher needs to fix the program.
@@ -9,5 +13,5 @@ var (
 	ErrCount      = errors.New("wrong number of decisions")
 	ErrNotDeleted = errors.New("cleaned text adds words")
 	ErrNothing    = errors.New("no text kept")
-	ErrHarness    = errors.New("the harness outside the EVOLVE block was changed")
+	ErrHarness    = sdk.ErrHarnessChanged
 )

@@ -162,7 +162,7 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed in
 		return invalid(fmt.Sprintf("the program must be %s, not %q", language, c.Language), nil), nil
 	}
 	h := harnesses[language]
-	block, err := evolveBlock(c.Code, h.program)
+	block, err := sdk.EvolveBlock(c.Code, h.program)
 	if err != nil {
 		return invalid(err.Error()+"; change only the lines between EVOLVE-BLOCK-START and EVOLVE-BLOCK-END", nil), nil
 	}

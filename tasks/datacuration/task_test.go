@@ -57,7 +57,7 @@ func withBlock(t testing.TB, name string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	head, _, tail, err := splitBlock(initialProgram)
+	head, _, tail, err := sdk.SplitEvolveBlock(initialProgram)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestHardCodedDecisionsScoreNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	head, _, tail, _ := splitBlock(initialProgram)
+	head, _, tail, _ := sdk.SplitEvolveBlock(initialProgram)
 	replay := head + "# EVOLVE-BLOCK-START\n" + fmt.Sprintf("_KEEP = json.loads(%q)\n_n = [0]\n\n\ndef curate(doc):\n    _n[0] += 1\n    return _KEEP[_n[0] - 1], doc\n", table) + "# EVOLVE-BLOCK-END" + tail
 	same := evaluate(t, tk, replay, 1)
 	other := evaluate(t, tk, replay, 2)
@@ -213,7 +213,7 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("metric %q is used but not described", want)
 		}
 	}
-	if _, err := evolveBlock(d.InitialProgram, initialProgram); err != nil {
+	if _, err := sdk.EvolveBlock(d.InitialProgram, initialProgram); err != nil {
 		t.Errorf("initial program: %v", err)
 	}
 }

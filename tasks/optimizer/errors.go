@@ -1,6 +1,10 @@
 package main
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/asi-evolve/asi/sdk"
+)
 
 // Reasons a candidate's output is rejected. Score wraps them with the
 // problem and the detail the researcher needs to fix the program.
@@ -9,5 +13,5 @@ var (
 	ErrMissing   = errors.New("parameters of a problem are missing")
 	ErrShape     = errors.New("wrong number of parameters")
 	ErrNotFinite = errors.New("parameter is not a finite number")
-	ErrHarness   = errors.New("the harness outside the EVOLVE block was changed")
+	ErrHarness   = sdk.ErrHarnessChanged
 )

@@ -58,7 +58,7 @@ func withBlock(t testing.TB, name string) string {
 
 func replaceBlock(t testing.TB, block string) string {
 	t.Helper()
-	head, _, tail, err := splitBlock(initialProgram)
+	head, _, tail, err := sdk.SplitEvolveBlock(initialProgram)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestDescribe(t *testing.T) {
 			t.Errorf("metric %q is used but not described", want)
 		}
 	}
-	if _, err := evolveBlock(d.InitialProgram, initialProgram); err != nil {
+	if _, err := sdk.EvolveBlock(d.InitialProgram, initialProgram); err != nil {
 		t.Errorf("initial program: %v", err)
 	}
 }
@@ -260,7 +260,7 @@ func TestGoHarness(t *testing.T) {
 	if a, b := initial.Metrics[MetricScore], python.Metrics[MetricScore]; math.Abs(a-b) > 1e-9 {
 		t.Errorf("Go initial program scores %.6f, Python's %.6f: the harnesses differ", a, b)
 	}
-	head, _, tail, err := splitBlock(d.InitialProgram)
+	head, _, tail, err := sdk.SplitEvolveBlock(d.InitialProgram)
 	if err != nil {
 		t.Fatal(err)
 	}
