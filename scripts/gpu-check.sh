@@ -14,3 +14,9 @@ fi
 ASI_REQUIRE_GPU=1 CGO_ENABLED=1 timeout 290 go test -tags nvml -count=1 -v \
 	-run 'TestNVMLDiscovery|TestGPUTorchJob|TestGPUWithoutDriver|TestPick|TestGPUPlacement' \
 	./plugins/executor/ 2>&1 | grep -v -e 'cgo-gcc-prolog' -e 'deprecated' -e 'nvml.h' -e '^ *[0-9]* |' -e '^ *|' -e 'In function' -e 'In file included'
+
+# The linearattention task's verify stage: a DeltaNet model of a few
+# million parameters trained on CUDA through the gpu executor, then
+# measured by its separate evaluation job.
+ASI_REQUIRE_GPU=1 CGO_ENABLED=1 timeout 280 go test -tags nvml -count=1 -v \
+	-run 'TestVerifyStageGPU' ./tasks/linearattention/ 2>&1 | grep -v -e 'cgo-gcc-prolog' -e 'deprecated' -e 'nvml.h' -e '^ *[0-9]* |' -e '^ *|' -e 'In function' -e 'In file included'

@@ -16,6 +16,7 @@ import (
 var TaskPackages = []string{
 	"github.com/asi-evolve/asi/tasks/circlepacking",
 	"github.com/asi-evolve/asi/tasks/datacuration",
+	"github.com/asi-evolve/asi/tasks/linearattention",
 	"github.com/asi-evolve/asi/tasks/optimizer",
 }
 

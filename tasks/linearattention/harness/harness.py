@@ -177,7 +177,9 @@ class CandidateError(Exception):
 
 
 class WorkCounter(TorchDispatchMode):
-    """Counts the elements every aten operation reads and writes."""
+    """Counts the elements every aten operation reads and writes. Views
+    (select, slice, reshape) move no data and count nothing, so that
+    indexing one step of a long tensor costs nothing."""
 
     def __init__(self):
         super().__init__()
@@ -185,6 +187,8 @@ class WorkCounter(TorchDispatchMode):
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         out = func(*args, **(kwargs or {}))
+        if any(r.alias_info is not None for r in func._schema.returns):
+            return out
         for t in tree_flatten((args, kwargs, out))[0]:
             if isinstance(t, torch.Tensor):
                 self.elements += t.numel()
@@ -279,7 +283,9 @@ def train(cfg):
         last = loss.item()
         if step % 50 == 0:
             print(f"step {step} loss {last:.4f} {time.time() - start:.1f}s", flush=True)
-    torch.save(model.state_dict(), "model.pt")
+    # Half precision keeps a 20M-parameter model under the executor's cap
+    # on result files; eval casts it back.
+    torch.save({k: v.half() if v.is_floating_point() else v for k, v in model.state_dict().items()}, "model.pt")
     return {"params": n_params, "train_loss": last, "train_s": time.time() - start}
 
 
@@ -297,7 +303,7 @@ def evaluate(cfg):
     cls = load_mixer()
     model = LM(cfg["d_model"], cfg["layers"], cls).to(dev)
     state = torch.load("model.pt", map_location=dev)
-    model.load_state_dict(state)
+    model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in state.items()})
     model.eval()
     correct = total = 0
     loss_sum = tokens = 0.0
