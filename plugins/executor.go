@@ -2,9 +2,13 @@ package plugins
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/hashicorp/go-hclog"
 
@@ -70,6 +74,9 @@ func startExecutor(cfg *campaign.Config, block *campaign.Executor, opts Executor
 	case campaign.ExecutorLocal, campaign.ExecutorGPU:
 		local := executor.LocalConfig{Dir: dir(s.WorkDir, filepath.Join("jobs", block.Type)), Slots: s.Slots, Memory: s.Memory,
 			Timeout: s.Timeout, Grace: s.Grace, OutputLimit: int64(s.OutputLimit), Network: s.Network}
+		if s.WorkDir == "" {
+			local.Dir = reachableJobDir(local.Dir, opts)
+		}
 		if block.Type == campaign.ExecutorLocal {
 			l, err := executor.NewLocal(local)
 			return l, nil, err
@@ -94,6 +101,34 @@ func startExecutor(cfg *campaign.Config, block *campaign.Executor, opts Executor
 		return sl, nil, err
 	}
 	return startExecutorPlugin(block.Type, opts)
+}
+
+// reachableJobDir returns dir, or when the unprivileged job user could not
+// enter it (a state directory under a private home, for instance) a
+// directory of its own under the system's temporary directory, named by
+// dir so that a resumed campaign finds its jobs again.
+func reachableJobDir(dir string, opts ExecutorOptions) string {
+	probe, err := executor.NewLocal(executor.LocalConfig{Dir: dir})
+	if err == nil {
+		probe.Close()
+		return dir
+	}
+	if !errors.Is(err, executor.ErrDirUnreachable) {
+		return dir // NewLocal reports it again, with the campaign's settings
+	}
+	abs, _ := filepath.Abs(dir)
+	sum := sha256.Sum256([]byte(abs))
+	parent := filepath.Join(os.TempDir(), "asi-jobs-"+hex.EncodeToString(sum[:6]))
+	// The temporary directory is shared: use the name only if it is ours.
+	if fi, err := os.Lstat(parent); err == nil {
+		st, ok := fi.Sys().(*syscall.Stat_t)
+		if !fi.IsDir() || !ok || int(st.Uid) != os.Geteuid() {
+			return dir
+		}
+	}
+	moved := filepath.Join(parent, filepath.Base(dir))
+	opts.Logger.Warn("executor: job directories moved where the job user can enter them", "reason", err, "dir", moved)
+	return moved
 }
 
 // startExecutorPlugin runs asi-executor-<name> and talks asi.executor.v1

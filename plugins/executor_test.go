@@ -2,6 +2,8 @@ package plugins
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -82,4 +84,33 @@ func TestStartExecutors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A state directory under a private directory (a home of mode 0700, say)
+// cannot be entered by the job user: the jobs go to a directory of their
+// own under the system's temporary directory, and run.
+func TestStartExecutorsPrivateStateDir(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("jobs run as another user only when asi is root")
+	}
+	state := filepath.Join(t.TempDir(), "state") // t.TempDir is 0700
+	execs, err := StartExecutors(context.Background(), parseCampaign(t, "executor \"local\" {}\n"), ExecutorOptions{StateDir: state})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer execs.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	id, err := execs.Submit(ctx, sdk.Job{Command: []string{"/bin/sh", "-c", "echo ok > out.txt"}, Outputs: []string{"out.txt"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := execs.Wait(ctx, id)
+	if err != nil || res.State != sdk.JobSucceeded || string(res.Outputs["out.txt"]) != "ok\n" {
+		log, _, _ := execs.Logs(ctx, id, 0)
+		t.Fatalf("job under a private state directory: %+v, %v, log %q", res, err, log)
+	}
+	abs, _ := filepath.Abs(filepath.Join(state, "jobs", "local"))
+	sum := sha256.Sum256([]byte(abs))
+	os.RemoveAll(filepath.Join(os.TempDir(), "asi-jobs-"+hex.EncodeToString(sum[:6])))
 }

@@ -14,4 +14,7 @@ var (
 	ErrBadJob = errors.New("bad job")
 	// ErrUnknownExecutor is a job naming an executor the campaign lacks.
 	ErrUnknownExecutor = errors.New("unknown executor")
+	// ErrDirUnreachable means the job user cannot enter the work
+	// directory: a directory above it is closed to other users.
+	ErrDirUnreachable = errors.New("work directory unreachable by the job user")
 )

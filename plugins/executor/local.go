@@ -106,6 +106,12 @@ func newLocal(name string, cfg LocalConfig, place Placer) (*Local, error) {
 	if err := os.Chmod(cfg.Dir, 0o711); err != nil {
 		return nil, fmt.Errorf("%s executor: work directory: %w", name, err)
 	}
+	if dropPrivileges() {
+		if closed, mode := closedAncestor(cfg.Dir); closed != "" {
+			return nil, fmt.Errorf("%s executor: jobs run as uid %d, which cannot enter %s (mode %04o, no search permission for others): %w",
+				name, cfg.UID, closed, mode, ErrDirUnreachable)
+		}
+	}
 	return &Local{name: name, cfg: cfg, slots: make(chan struct{}, cfg.Slots), place: place,
 		jobs: map[string]*localJob{}, keys: map[string]string{}}, nil
 }
@@ -149,6 +155,23 @@ func (l *Local) Submit(ctx context.Context, job sdk.Job) (string, error) {
 	}
 	go l.run(runCtx, j, job)
 	return id, nil
+}
+
+// closedAncestor returns the first directory from dir up to the root that
+// other users cannot search, and its mode; "" when all can be entered.
+func closedAncestor(dir string) (string, os.FileMode) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", 0
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err == nil && fi.Mode().Perm()&0o001 == 0 {
+			return d, fi.Mode().Perm()
+		}
+		if d == filepath.Dir(d) {
+			return "", 0
+		}
+	}
 }
 
 // dropPrivileges says whether jobs run as another user: only root can.

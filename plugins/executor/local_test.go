@@ -2,6 +2,7 @@ package executor
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -276,5 +277,22 @@ func TestLocalRefusesBadJobs(t *testing.T) {
 				t.Error("submitted, want refused")
 			}
 		})
+	}
+}
+
+// Jobs run as nobody when asi is root; a work directory nobody cannot
+// enter is refused at once, naming the closed directory, instead of every
+// job failing later.
+func TestLocalRefusesClosedWorkDir(t *testing.T) {
+	if !dropPrivileges() {
+		t.Skip("jobs run as asi's own user when asi is not root")
+	}
+	private := filepath.Join(t.TempDir(), "private")
+	if err := os.Mkdir(private, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err := NewLocal(LocalConfig{Dir: filepath.Join(private, "jobs")})
+	if !errors.Is(err, ErrDirUnreachable) || !strings.Contains(err.Error(), private) {
+		t.Errorf("NewLocal under %s: %v, want ErrDirUnreachable naming it", private, err)
 	}
 }

@@ -41,11 +41,16 @@ func (r runner) job(ctx context.Context, key, mode, code, executor string, sc sc
 	}
 	threads := fmt.Sprint(sc.Threads)
 	id, err := r.exec.Submit(ctx, sdk.Job{
-		Key:       "linearattention/" + key + "/" + mode,
-		Executor:  executor,
-		Command:   []string{r.cfg.python, "harness.py", mode},
-		Files:     files,
-		Env:       map[string]string{"OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads, "PYTHONDONTWRITEBYTECODE": "1"},
+		Key:      "linearattention/" + key + "/" + mode,
+		Executor: executor,
+		Command:  []string{r.cfg.python, "harness.py", mode},
+		Files:    files,
+		// torch's own threads parallelise each operation; OpenBLAS, which
+		// Debian's torch calls for matrix products, must not start threads
+		// of its own on top of them: measured here, that made each training
+		// step slower and once grew the job to 6 GB.
+		Env: map[string]string{"OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads,
+			"OPENBLAS_NUM_THREADS": "1", "PYTHONDONTWRITEBYTECODE": "1"},
 		Outputs:   append([]string{"result.json"}, outputs...),
 		Resources: sdk.Resources{CPUs: sc.Threads, GPUs: gpus, Timeout: timeout},
 	})

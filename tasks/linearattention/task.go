@@ -259,7 +259,11 @@ func (t *Task) train(ctx context.Context, r runner, c sdk.Candidate, name, execu
 	if err != nil || !res.Valid {
 		return res, err
 	}
-	refMetrics, err := t.reference(ctx, r, name, executor, sc, timeout, gpus)
+	var measured map[string]float64
+	if c.Code == deltanetPy { // the initial program: its run is the reference
+		measured = m
+	}
+	refMetrics, err := t.reference(ctx, r, name, executor, sc, timeout, gpus, measured)
 	if err != nil {
 		return sdk.Result{}, err
 	}
@@ -276,13 +280,20 @@ func (t *Task) train(ctx context.Context, r runner, c sdk.Candidate, name, execu
 }
 
 // reference returns DeltaNet's metrics at stage name, measuring them first
-// if this process has not. Evaluations wait for one another here.
-func (t *Task) reference(ctx context.Context, r runner, name, executor string, sc scale, timeout time.Duration, gpus int) (map[string]float64, error) {
+// if this process has not; measured, when not nil, is a run of DeltaNet
+// itself at this stage and stands in for that measurement (the same jobs
+// with the same settings). Evaluations wait for one another here.
+func (t *Task) reference(ctx context.Context, r runner, name, executor string, sc scale, timeout time.Duration, gpus int,
+	measured map[string]float64) (map[string]float64, error) {
 	ref := &t.refs[map[string]int{"explore": stageExplore, "verify": stageVerify}[name]]
 	ref.mu.Lock()
 	defer ref.mu.Unlock()
 	if ref.metrics != nil {
 		return ref.metrics, nil
+	}
+	if measured != nil {
+		ref.metrics = measured
+		return measured, nil
 	}
 	key := fmt.Sprintf("reference/%s/%s", name, codeHash(deltanetPy+string(jsonConfig(sc))))
 	res, m, err := r.trainEval(ctx, key, deltanetPy, executor, sc, timeout, gpus)

@@ -19,6 +19,10 @@ import random
 import sys
 import time
 
+# One OpenBLAS thread under torch's own (set before torch loads it): the
+# two thread pools together slow training down, see jobs.go.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
