@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -84,8 +85,39 @@ func TestTaskRestartsAfterCrash(t *testing.T) {
 			t.Fatalf("node %d: %+v, %v; want a valid score of 3", node, res, err)
 		}
 	}
-	if got := tk.Restarts(); got != 1 {
-		t.Errorf("restarts = %d, want 1", got)
+	// Node 2 killed the plugin twice: its evaluation and the one retry.
+	if got := tk.Restarts(); got != 2 {
+		t.Errorf("restarts = %d, want 2", got)
+	}
+}
+
+// A candidate that kills the plugin while another evaluation is in flight
+// fails alone: the other one is tried again on the restarted plugin.
+func TestCrashSparesEvaluationsInFlight(t *testing.T) {
+	ctx := context.Background()
+	tk, err := plugins.StartTask(ctx, find(t, "crashy", nil), plugins.TaskOptions{
+		Settings: map[string]cty.Value{"crash_on_node": cty.NumberIntVal(2), "evaluate_ms": cty.NumberIntVal(1000)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tk.Close()
+	type outcome struct {
+		res task.Result
+		err error
+	}
+	inFlight := make(chan outcome, 1)
+	go func() {
+		res, err := tk.Evaluate(ctx, task.Candidate{NodeID: 1, Code: "abc"}, 0, 1)
+		inFlight <- outcome{res, err}
+	}()
+	time.Sleep(200 * time.Millisecond) // node 1 is inside the plugin
+	if _, err := tk.Evaluate(ctx, task.Candidate{NodeID: 2, Code: "abc"}, 0, 1); !errors.Is(err, plugins.ErrCrashed) {
+		t.Fatalf("node 2: err = %v, want one wrapping ErrCrashed", err)
+	}
+	got := <-inFlight
+	if got.err != nil || !got.res.Valid || got.res.Metrics["score"] != 3 {
+		t.Errorf("node 1, in flight when node 2 killed the plugin: %+v, %v; want a valid score of 3", got.res, got.err)
 	}
 }
 

@@ -53,6 +53,7 @@ type Task struct {
 	found Found
 	opts  TaskOptions
 
+	retryMu  sync.Mutex // one retry after a crash at a time
 	mu       sync.Mutex
 	proc     *process // nil when no process runs
 	desc     task.Description
@@ -97,8 +98,25 @@ func (t *Task) Restarts() int {
 	return t.restarts
 }
 
-// Evaluate implements task.Interface.
+// Evaluate implements task.Interface. An evaluation cut short by the
+// plugin's death is tried once more on the restarted plugin: with several
+// workers, one candidate that kills the plugin also cuts short the others
+// in flight. Retries run one at a time, so the culprit, which kills the
+// plugin again and then fails, cannot cut short another's retry. An
+// evaluation that overran the deadline is not tried again.
 func (t *Task) Evaluate(ctx context.Context, c task.Candidate, stage int, seed int64) (task.Result, error) {
+	res, err := t.evaluateOnce(ctx, c, stage, seed)
+	if !errors.Is(err, ErrCrashed) || ctx.Err() != nil {
+		return res, err
+	}
+	t.opts.Logger.Warn("evaluation cut short by the plugin's death; trying it again on the restarted plugin",
+		"plugin", t.found.Name, "node", c.NodeID)
+	t.retryMu.Lock()
+	defer t.retryMu.Unlock()
+	return t.evaluateOnce(ctx, c, stage, seed)
+}
+
+func (t *Task) evaluateOnce(ctx context.Context, c task.Candidate, stage int, seed int64) (task.Result, error) {
 	p, err := t.running(ctx)
 	if err != nil {
 		return task.Result{}, err

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/asi-evolve/asi/sdk"
 )
@@ -28,7 +29,7 @@ func main() { println(x) }
 `
 
 // Task is the counting task.
-type Task struct{ crashOn atomic.Int64 }
+type Task struct{ crashOn, evaluateMS atomic.Int64 }
 
 // New returns the task.
 func New() sdk.Task { return &Task{} }
@@ -42,7 +43,9 @@ func (t *Task) Describe(context.Context) (sdk.Description, error) {
 		Primary:        "score", Direction: sdk.Maximize,
 		Stages: []sdk.Stage{{Name: "count"}},
 		Config: []sdk.Setting{{Name: "crash_on_node", Type: sdk.TypeNumber, Default: 0.0,
-			Description: "the node whose evaluation kills the process; 0 for none"}},
+			Description: "the node whose evaluation kills the process; 0 for none"},
+			{Name: "evaluate_ms", Type: sdk.TypeNumber, Default: 0.0,
+				Description: "how long every other evaluation takes, in milliseconds"}},
 	}, nil
 }
 
@@ -53,6 +56,8 @@ func (t *Task) Configure(_ context.Context, req sdk.ConfigureRequest) error {
 		return sdk.Errorf([]string{"crash_on_node"}, "Invalid node", "crash_on_node must be a whole number, at least 0, not %v.", n)
 	}
 	t.crashOn.Store(int64(n))
+	ms, _ := req.Settings["evaluate_ms"].(float64)
+	t.evaluateMS.Store(int64(ms))
 	return nil
 }
 
@@ -65,6 +70,7 @@ func (t *Task) Evaluate(_ context.Context, c sdk.Candidate, _ int, _ int64) (sdk
 		}
 		select {} // the process is gone before this blocks for long
 	}
+	time.Sleep(time.Duration(t.evaluateMS.Load()) * time.Millisecond)
 	score := float64(len(strings.TrimSpace(c.Code)))
 	return sdk.Result{
 		Metrics: map[string]float64{"score": score}, Valid: true,
