@@ -78,6 +78,11 @@ type Local struct {
 	jobs map[string]*localJob
 	keys map[string]string
 	seq  int
+	// turn is closed once the last job submitted has taken a slot or given
+	// up waiting: each job waits for its predecessor's, so that jobs take
+	// free slots in the order they were submitted. Executors that place
+	// devices (gpu) start jobs in the order devices free up instead.
+	turn chan struct{}
 }
 
 type localJob struct {
@@ -112,8 +117,10 @@ func newLocal(name string, cfg LocalConfig, place Placer) (*Local, error) {
 				name, cfg.UID, closed, mode, ErrDirUnreachable)
 		}
 	}
+	first := make(chan struct{})
+	close(first)
 	return &Local{name: name, cfg: cfg, slots: make(chan struct{}, cfg.Slots), place: place,
-		jobs: map[string]*localJob{}, keys: map[string]string{}}, nil
+		jobs: map[string]*localJob{}, keys: map[string]string{}, turn: first}, nil
 }
 
 // Capabilities implements sdk.Executor.
@@ -153,7 +160,12 @@ func (l *Local) Submit(ctx context.Context, job sdk.Job) (string, error) {
 	if job.Key != "" {
 		l.keys[job.Key] = id
 	}
-	go l.run(runCtx, j, job)
+	var prev, mine chan struct{}
+	if l.place == nil {
+		prev, mine = l.turn, make(chan struct{})
+		l.turn = mine
+	}
+	go l.run(runCtx, j, job, prev, mine)
 	return id, nil
 }
 
@@ -186,7 +198,7 @@ func chownTree(dir string, uid, gid int) error {
 	})
 }
 
-func (l *Local) run(ctx context.Context, j *localJob, job sdk.Job) {
+func (l *Local) run(ctx context.Context, j *localJob, job sdk.Job, prevTurn <-chan struct{}, myTurn chan struct{}) {
 	defer close(j.done)
 	start := time.Now()
 	finish := func(state sdk.JobState, code int, detail string) {
@@ -212,16 +224,36 @@ func (l *Local) run(ctx context.Context, j *localJob, job sdk.Job) {
 		defer release()
 		extra = env
 	}
-	select {
-	case l.slots <- struct{}{}:
-		defer func() { <-l.slots }()
-	case <-ctx.Done():
+	if !l.takeSlot(ctx, prevTurn, myTurn) {
 		finish(sdk.JobCancelled, -1, "cancelled while queued")
 		return
 	}
+	defer func() { <-l.slots }()
 	start = time.Now()
 	state, code, detail := l.exec(ctx, j, job, extra)
 	finish(state, code, detail)
+}
+
+// takeSlot waits for a free slot, after the job submitted before this one
+// (prevTurn closed) when turns are kept, and then passes the turn on
+// (closes myTurn). It returns false when ctx ends first; the turn is
+// still passed on, in order.
+func (l *Local) takeSlot(ctx context.Context, prevTurn <-chan struct{}, myTurn chan struct{}) bool {
+	if prevTurn != nil {
+		select {
+		case <-prevTurn:
+		case <-ctx.Done():
+			go func() { <-prevTurn; close(myTurn) }()
+			return false
+		}
+		defer close(myTurn)
+	}
+	select {
+	case l.slots <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // exec runs the job's process group to its end and says how it ended.

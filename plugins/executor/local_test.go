@@ -296,3 +296,32 @@ func TestLocalRefusesClosedWorkDir(t *testing.T) {
 		t.Errorf("NewLocal under %s: %v, want ErrDirUnreachable naming it", private, err)
 	}
 }
+
+// With one slot, jobs run in the order they were submitted.
+func TestLocalRunsInSubmissionOrder(t *testing.T) {
+	l := newTestLocal(t, LocalConfig{Slots: 1})
+	ctx := context.Background()
+	var ids []string
+	for range 5 {
+		id, err := l.Submit(ctx, sdk.Job{Command: sh("date +%s%N > started.txt; sleep 0.05"), Outputs: []string{"started.txt"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	var last int64
+	for i, id := range ids {
+		res, err := l.Wait(ctx, id)
+		if err != nil || res.State != sdk.JobSucceeded {
+			t.Fatalf("job %d: %+v, %v", i, res, err)
+		}
+		started, err := strconv.ParseInt(strings.TrimSpace(string(res.Outputs["started.txt"])), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if started < last {
+			t.Errorf("job %d started before job %d", i, i-1)
+		}
+		last = started
+	}
+}
