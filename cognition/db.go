@@ -8,16 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"github.com/asi-evolve/asi/core/sqlitedb"
 )
 
 // DBFile is the campaign database the cognition tables live in.
@@ -40,73 +36,22 @@ func OpenDB(ctx context.Context, dir string) (*DB, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("open cognition db: %w", err)
 	}
-	dsn := "file:" + filepath.Join(dir, DBFile) +
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	db, err := sqlitedb.Open(filepath.Join(dir, DBFile), false)
 	if err != nil {
 		return nil, fmt.Errorf("open cognition db: %w", err)
 	}
-	db.SetMaxOpenConns(1)
-	d := &DB{db: db}
-	if err := d.migrate(ctx); err != nil {
+	if _, err := sqlitedb.Migrate(ctx, db, "cognition_migrations", migrations, "migrations"); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open cognition db %s: %w", dir, err)
 	}
-	return d, nil
+	return &DB{db: db}, nil
 }
 
 // Close closes the connection.
 func (d *DB) Close() error { return d.db.Close() }
 
-func (d *DB) migrate(ctx context.Context) error {
-	if _, err := d.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS cognition_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	files, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(files)
-	for _, f := range files {
-		name := filepath.Base(f)
-		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: bad version prefix", name)
-		}
-		body, err := migrations.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		err = d.inTx(ctx, func(tx *sql.Tx) error {
-			var applied int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM cognition_migrations WHERE version = ?`, version).Scan(&applied); err != nil || applied > 0 {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO cognition_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				version, name, time.Now().UTC().Format(time.RFC3339Nano))
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
-		}
-	}
-	return nil
-}
-
 func (d *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := d.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return sqlitedb.InTx(ctx, d.db, fn)
 }
 
 func (d *DB) meta(ctx context.Context, key string) (string, bool, error) {

@@ -9,15 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"github.com/asi-evolve/asi/core/sqlitedb"
 )
 
 // FileName is the database file inside a campaign directory.
@@ -41,24 +37,15 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(dir, "artifacts"), 0o755); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	// WAL with synchronous=NORMAL survives a killed process without losing
-	// a committed transaction; busy_timeout covers a second asi reading.
-	dsn := "file:" + filepath.Join(dir, FileName) +
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+	db, err := sqlitedb.Open(filepath.Join(dir, FileName), true)
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	// One connection serialises writers inside this process, which SQLite
-	// does anyway, and avoids SQLITE_BUSY between our own goroutines.
-	db.SetMaxOpenConns(1)
-	s := &Store{db: db, dir: dir}
-	if err := s.migrate(ctx); err != nil {
+	if _, err := sqlitedb.Migrate(ctx, db, "schema_migrations", migrations, "migrations"); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	return s, nil
+	return &Store{db: db, dir: dir}, nil
 }
 
 // Dir is the campaign directory.
@@ -74,69 +61,8 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	return v, err
 }
 
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	current, err := s.SchemaVersion(ctx)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	files, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return err
-	}
-	sort.Strings(files)
-	latest := 0
-	for _, f := range files {
-		name := filepath.Base(f)
-		version, err := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migration %s: bad version prefix", name)
-		}
-		latest = max(latest, version)
-		if version <= current {
-			continue
-		}
-		body, err := migrations.ReadFile(f)
-		if err != nil {
-			return err
-		}
-		// Re-read the version inside the write transaction: another process
-		// opening the same new database may have applied it meanwhile.
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
-			var applied int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&applied); err != nil || applied > 0 {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				version, name, now())
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
-		}
-	}
-	if current > latest {
-		return fmt.Errorf("%w (version %d, this asi knows up to %d)", ErrNewerSchema, current, latest)
-	}
-	return nil
-}
-
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return sqlitedb.InTx(ctx, s.db, fn)
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
