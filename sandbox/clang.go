@@ -70,37 +70,11 @@ func (cToolchain) Prepare(ctx context.Context, r *Runtime, files map[string][]by
 		fmt.Fprintf(h, "%s\x00%d\x00", name, len(files[name]))
 		h.Write(files[name])
 	}
-	key := hex.EncodeToString(h.Sum(nil))
-	cachePath := ""
-	if r.opt.CacheDir != "" {
-		cachePath = filepath.Join(r.opt.CacheDir, "cbuild", key+".wasm")
-		if wasm, err := os.ReadFile(cachePath); err == nil {
-			m, err := r.Load(ctx, wasm)
-			if err != nil {
-				return nil, fmt.Errorf("sandbox: cached c build %s: %w", key, err)
-			}
-			m.buildCached = true
-			m.path = cachePath
-			return moduleProgram(m), nil
-		}
-	}
-	start := time.Now()
-	wasm, err := r.clangBuild(ctx, cc, files)
+	cachePath := filepath.Join(r.opt.CacheDir, "cbuild", hex.EncodeToString(h.Sum(nil))+".wasm")
+	m, err := r.loadBuild(ctx, "c", cachePath, func() ([]byte, error) { return r.clangBuild(ctx, cc, files) })
 	if err != nil {
 		return nil, err
 	}
-	buildTime := time.Since(start)
-	if cachePath != "" {
-		if err := writeFileAtomic(cachePath, wasm); err != nil {
-			return nil, fmt.Errorf("sandbox: cache c build %s: %w", key, err)
-		}
-	}
-	m, err := r.Load(ctx, wasm)
-	if err != nil {
-		return nil, err
-	}
-	m.buildTime = buildTime
-	m.path = cachePath
 	return moduleProgram(m), nil
 }
 

@@ -47,31 +47,38 @@ func (r *Runtime) BuildGo(ctx context.Context, source []byte) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	return r.loadBuild(ctx, "go", r.buildPath(buildKey(goVersion, source)), func() ([]byte, error) {
+		return r.goBuild(ctx, goPath, goVersion, source)
+	})
+}
 
-	key := buildKey(goVersion, source)
-	cachePath := ""
-	if r.opt.CacheDir != "" {
-		cachePath = r.buildPath(key)
+// loadBuild loads the module that build makes, caching the build at
+// cachePath (in CacheDir): a later call with the same path loads the
+// cached file instead of building again. lang names the build in errors.
+func (r *Runtime) loadBuild(ctx context.Context, lang, cachePath string, build func() ([]byte, error)) (*Module, error) {
+	if r.opt.CacheDir == "" {
+		cachePath = ""
+	}
+	if cachePath != "" {
 		if wasm, err := os.ReadFile(cachePath); err == nil {
 			m, err := r.Load(ctx, wasm)
 			if err != nil {
-				return nil, fmt.Errorf("sandbox: cached build %s: %w", key, err)
+				return nil, fmt.Errorf("sandbox: cached %s build %s: %w", lang, filepath.Base(cachePath), err)
 			}
 			m.buildCached = true
 			m.path = cachePath
 			return m, nil
 		}
 	}
-
 	start := time.Now()
-	wasm, err := r.goBuild(ctx, goPath, goVersion, source)
+	wasm, err := build()
 	if err != nil {
 		return nil, err
 	}
 	buildTime := time.Since(start)
 	if cachePath != "" {
 		if err := writeFileAtomic(cachePath, wasm); err != nil {
-			return nil, fmt.Errorf("sandbox: cache build %s: %w", key, err)
+			return nil, fmt.Errorf("sandbox: cache %s build %s: %w", lang, filepath.Base(cachePath), err)
 		}
 	}
 	m, err := r.Load(ctx, wasm)

@@ -325,3 +325,30 @@ func TestHideForeignDiagnostics(t *testing.T) {
 		})
 	}
 }
+
+// A C build is cached by its sources, flags and clang: preparing the same
+// files again loads the module clang built the first time.
+func TestCBuildCache(t *testing.T) {
+	r := newRuntime(t, Options{CacheDir: t.TempDir(), Engine: EngineCompiler})
+	src := map[string][]byte{"main.c": []byte("#include <stdio.h>\nint main(void) { puts(\"cached\"); return 0; }\n")}
+	first, err := r.Prepare(context.Background(), "c", src)
+	if errors.Is(err, ErrToolchainMissing) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	second, err := r.Prepare(context.Background(), "c", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	if first.Module.BuildCached() || !second.Module.BuildCached() {
+		t.Errorf("cached: first %v, second %v; want false, true", first.Module.BuildCached(), second.Module.BuildCached())
+	}
+	res, err := r.RunProgram(context.Background(), second, NewConfig())
+	if err != nil || !res.OK() || string(res.Stdout) != "cached\n" {
+		t.Errorf("run of the cached build: %+v, %v", res, err)
+	}
+}
