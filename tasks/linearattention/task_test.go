@@ -200,3 +200,37 @@ func TestBaselinesExplore(t *testing.T) {
 		t.Errorf("MQAR accuracy: DeltaNet %.3f, linear attention %.3f; want DeltaNet ahead by 0.2 or more", delta, lin)
 	}
 }
+
+// A candidate that fails at the explore stage gets a failed result naming
+// what went wrong, never an error that would stop the campaign.
+func TestExploreFailures(t *testing.T) {
+	requireTorch(t)
+	cfg, err := parseConfig(defaults(map[string]any{"timeout": "15s"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runner{cfg: cfg, exec: localExecutor(t)}
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{name: "diverge", want: []string{"training failed", "training diverged at step 0"}},
+		{name: "stall", want: []string{"training failed", "the train job timed_out"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, _, err := r.trainEval(context.Background(), "test/"+tt.name, mixer(t, tt.name), "", cfg.explore, cfg.timeout, 0)
+			if err != nil {
+				t.Fatalf("trainEval returned an error instead of a failed result: %v", err)
+			}
+			if res.Valid {
+				t.Fatalf("%s: valid, want a failure", tt.name)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(res.Feedback, w) {
+					t.Errorf("feedback %q does not say %q", res.Feedback, w)
+				}
+			}
+		})
+	}
+}
