@@ -57,6 +57,27 @@ func benchQueryVectors() []Query {
 // BenchmarkEmbeddedSearch measures one exact top-5 vector search (and a
 // hybrid one) of the embedded store. The items are loaded in memory
 // directly: the database only matters when the store opens.
+// benchSearch runs the queries against s, by vector alone and hybrid, as
+// sub-benchmarks of the size named.
+func benchSearch(b *testing.B, size string, s Store, qs []Query) {
+	for _, mode := range []struct {
+		name  string
+		alpha float64
+	}{{"vector", 1}, {"hybrid", DefaultAlpha}} {
+		b.Run(size+"/"+mode.name, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				q := qs[i%len(qs)]
+				q.Alpha = mode.alpha
+				if _, err := s.Search(context.Background(), q); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
+	}
+}
+
 func BenchmarkEmbeddedSearch(b *testing.B) {
 	qs := benchQueryVectors()
 	for _, size := range benchSizes {
@@ -64,22 +85,7 @@ func BenchmarkEmbeddedSearch(b *testing.B) {
 		for _, r := range benchRecords(size.n) {
 			e.put(r)
 		}
-		for _, mode := range []struct {
-			name  string
-			alpha float64
-		}{{"vector", 1}, {"hybrid", DefaultAlpha}} {
-			b.Run(size.name+"/"+mode.name, func(b *testing.B) {
-				i := 0
-				for b.Loop() {
-					q := qs[i%len(qs)]
-					q.Alpha = mode.alpha
-					if _, err := e.Search(context.Background(), q); err != nil {
-						b.Fatal(err)
-					}
-					i++
-				}
-			})
-		}
+		benchSearch(b, size.name, e, qs)
 	}
 }
 
@@ -104,21 +110,6 @@ func BenchmarkWeaviateSearch(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Logf("weaviate %s: imported in %v", size.name, time.Since(start).Round(time.Millisecond))
-		for _, mode := range []struct {
-			name  string
-			alpha float64
-		}{{"vector", 1}, {"hybrid", DefaultAlpha}} {
-			b.Run(size.name+"/"+mode.name, func(b *testing.B) {
-				i := 0
-				for b.Loop() {
-					q := qs[i%len(qs)]
-					q.Alpha = mode.alpha
-					if _, err := w.Search(context.Background(), q); err != nil {
-						b.Fatal(err)
-					}
-					i++
-				}
-			})
-		}
+		benchSearch(b, size.name, w, qs)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -108,13 +107,9 @@ func startExecutor(cfg *campaign.Config, block *campaign.Executor, opts Executor
 // directory of its own under the system's temporary directory, named by
 // dir so that a resumed campaign finds its jobs again.
 func reachableJobDir(dir string, opts ExecutorOptions) string {
-	probe, err := executor.NewLocal(executor.LocalConfig{Dir: dir})
+	err := executor.CheckReachable(dir)
 	if err == nil {
-		probe.Close()
 		return dir
-	}
-	if !errors.Is(err, executor.ErrDirUnreachable) {
-		return dir // NewLocal reports it again, with the campaign's settings
 	}
 	abs, _ := filepath.Abs(dir)
 	sum := sha256.Sum256([]byte(abs))

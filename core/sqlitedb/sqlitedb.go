@@ -45,13 +45,18 @@ func Open(file string, foreignKeys bool) (*sql.DB, error) {
 
 // Migrate applies the migrations in dir of fsys (files named
 // <version>_<name>.sql) that table does not record yet, in version order,
-// each in its own transaction with its record. It returns the newest
+// each in its own transaction with its record; versions up to the newest
+// recorded are taken as applied. It returns the newest
 // version applied, or an error wrapping ErrNewerSchema when the database
 // records a version newer than every file.
 func Migrate(ctx context.Context, db *sql.DB, table string, fsys fs.FS, dir string) (int, error) {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS `+table+` (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return 0, fmt.Errorf("migrate: %w", err)
+	}
+	current, err := Version(ctx, db, table)
+	if err != nil {
+		return 0, err
 	}
 	files, err := fs.Glob(fsys, path.Join(dir, "*.sql"))
 	if err != nil {
@@ -66,6 +71,9 @@ func Migrate(ctx context.Context, db *sql.DB, table string, fsys fs.FS, dir stri
 			return 0, fmt.Errorf("migration %s: bad version prefix", name)
 		}
 		latest = max(latest, version)
+		if version <= current {
+			continue
+		}
 		body, err := fs.ReadFile(fsys, f)
 		if err != nil {
 			return 0, err
@@ -88,14 +96,22 @@ func Migrate(ctx context.Context, db *sql.DB, table string, fsys fs.FS, dir stri
 			return 0, fmt.Errorf("migration %s: %w", name, err)
 		}
 	}
-	var current int
-	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM `+table).Scan(&current); err != nil {
-		return 0, fmt.Errorf("migrate: %w", err)
+	if current, err = Version(ctx, db, table); err != nil {
+		return 0, err
 	}
 	if current > latest {
 		return current, fmt.Errorf("%w (version %d, this asi knows up to %d)", ErrNewerSchema, current, latest)
 	}
 	return current, nil
+}
+
+// Version is the newest migration table records, 0 for none.
+func Version(ctx context.Context, db *sql.DB, table string) (int, error) {
+	var v int
+	if err := db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM `+table).Scan(&v); err != nil {
+		return 0, fmt.Errorf("migrate: %w", err)
+	}
+	return v, nil
 }
 
 // InTx runs fn in a transaction, committed when fn returns nil and rolled

@@ -56,9 +56,7 @@ func (s *Store) Close() error { return s.db.Close() }
 
 // SchemaVersion returns the newest migration applied.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	var v int
-	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&v)
-	return v, err
+	return sqlitedb.Version(ctx, s.db, "schema_migrations")
 }
 
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {

@@ -111,11 +111,8 @@ func newLocal(name string, cfg LocalConfig, place Placer) (*Local, error) {
 	if err := os.Chmod(cfg.Dir, 0o711); err != nil {
 		return nil, fmt.Errorf("%s executor: work directory: %w", name, err)
 	}
-	if dropPrivileges() {
-		if closed, mode := closedAncestor(cfg.Dir); closed != "" {
-			return nil, fmt.Errorf("%s executor: jobs run as uid %d, which cannot enter %s (mode %04o, no search permission for others): %w",
-				name, cfg.UID, closed, mode, ErrDirUnreachable)
-		}
+	if err := CheckReachable(cfg.Dir); err != nil {
+		return nil, fmt.Errorf("%s executor: %w", name, err)
 	}
 	first := make(chan struct{})
 	close(first)
@@ -169,19 +166,25 @@ func (l *Local) Submit(ctx context.Context, job sdk.Job) (string, error) {
 	return id, nil
 }
 
-// closedAncestor returns the first directory from dir up to the root that
-// other users cannot search, and its mode; "" when all can be entered.
-func closedAncestor(dir string) (string, os.FileMode) {
+// CheckReachable returns an error wrapping ErrDirUnreachable, naming the
+// directory, when jobs run as another user (asi is root) and a directory
+// from dir up to the root cannot be searched by other users; directories
+// that do not exist yet are not checked.
+func CheckReachable(dir string) error {
+	if !dropPrivileges() {
+		return nil
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return "", 0
+		return nil
 	}
 	for d := abs; ; d = filepath.Dir(d) {
 		if fi, err := os.Stat(d); err == nil && fi.Mode().Perm()&0o001 == 0 {
-			return d, fi.Mode().Perm()
+			return fmt.Errorf("jobs run as another user, who cannot enter %s (mode %04o, no search permission for others): %w",
+				d, fi.Mode().Perm(), ErrDirUnreachable)
 		}
 		if d == filepath.Dir(d) {
-			return "", 0
+			return nil
 		}
 	}
 }
