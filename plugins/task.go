@@ -131,7 +131,13 @@ func (t *Task) evaluateOnce(ctx context.Context, c task.Candidate, stage int, se
 	defer cancel()
 	res, err := p.task.Evaluate(callCtx, sdk.Candidate{NodeID: c.NodeID, Language: c.Language, Code: c.Code}, stage, seed)
 	if err != nil {
-		if ctx.Err() == nil && callCtx.Err() != nil {
+		// The plugin's side of the call learns the deadline too and may
+		// end the stream (CANCEL) a moment before callCtx notices it.
+		deadline, _ := callCtx.Deadline()
+		code := status.Code(err)
+		overran := callCtx.Err() != nil ||
+			(code == codes.DeadlineExceeded || code == codes.Canceled) && time.Until(deadline) < time.Second
+		if ctx.Err() == nil && overran {
 			// The plugin may still be busy with the call: replace it.
 			t.retire(p)
 			t.opts.Logger.Error("plugin overran the evaluation deadline; it will be restarted", "plugin", t.found.Name, "node", c.NodeID, "deadline", limit)
