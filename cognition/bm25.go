@@ -11,13 +11,19 @@ const (
 // keywords is an in-memory BM25 index over documents numbered from 0.
 // Callers synchronise.
 type keywords struct {
+	analyze  func(string) []string  // a text's terms: keywordTerms in the stores
 	postings map[string]map[int]int // term -> doc -> term frequency
 	terms    [][]string             // doc -> its distinct terms, to remove it
 	length   []int                  // doc -> number of terms
 	total    int
 }
 
-func newKeywords() *keywords { return &keywords{postings: map[string]map[int]int{}} }
+func newKeywords() *keywords { return newKeywordsWith(keywordTerms) }
+
+// newKeywordsWith returns an index that reads terms with analyze.
+func newKeywordsWith(analyze func(string) []string) *keywords {
+	return &keywords{analyze: analyze, postings: map[string]map[int]int{}}
+}
 
 // keywordTerms are the terms BM25 sees: lowercase words without stop words
 // and without stemming (plain keyword search).
@@ -41,7 +47,7 @@ func (k *keywords) set(doc int, text string) {
 		delete(k.postings[t], doc)
 	}
 	k.total -= k.length[doc]
-	ts := keywordTerms(text)
+	ts := k.analyze(text)
 	k.length[doc] = len(ts)
 	k.total += len(ts)
 	k.terms[doc] = k.terms[doc][:0]
@@ -71,7 +77,7 @@ func (k *keywords) search(text string, limit int) []scored {
 	}
 	scores := map[int]float64{}
 	seen := map[string]bool{}
-	for _, t := range keywordTerms(text) {
+	for _, t := range k.analyze(text) {
 		if seen[t] {
 			continue
 		}

@@ -21,10 +21,12 @@ type Embedder interface {
 // DefaultDim is the offline embedder's dimension.
 const DefaultDim = 384
 
-// Offline embeds without a model: signed feature hashing of word stems and
-// of character trigrams. Trigrams make "overlap", "overlapping" and
-// "overlaps" close, which keyword search misses. It is deterministic and
-// safe for concurrent use.
+// Offline embeds without a model: a hashed bag of words, that is signed
+// feature hashing of word stems and of character trigrams. It is not a
+// semantic model: two texts are close when they share words or parts of
+// words, never because they mean the same thing in other words. Stems and
+// trigrams make "overlap", "overlapping" and "overlaps" close. It is
+// deterministic and safe for concurrent use.
 type Offline struct {
 	dim int
 }

@@ -2,12 +2,23 @@ package faults
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,83 +30,249 @@ import (
 	"github.com/asi-evolve/asi/core/task"
 )
 
-const benchProgram = `package main
+// The engine benchmarks store nodes the size of a real campaign's: the
+// code is circle packing's initial Go program (the demo's; its nodes are
+// 5.0 KB), and each node carries 1 to 3 KB of prose — a motivation, an
+// analysis and the evaluator's feedback, the lengths a model writes — cut
+// from the shipped tasks' statements and cognition priors.
+const (
+	benchCodeFile = "../tasks/circlepacking/initial.go.txt"
+	// benchTunable is a line of the code's EVOLVE block; each filled node
+	// gets its own value, so no two programs are equal.
+	benchTunable = "innerRingRadius  = 0.20"
+)
 
-// EVOLVE-BLOCK-START
-const a = 1.5
-const b = 2.25
-const c = 7
-// EVOLVE-BLOCK-END
+// Prose lengths in bytes, drawn uniformly per node: together 1.0 to 3.0 KB.
+var (
+	motivationLen = [2]int{400, 1200}
+	analysisLen   = [2]int{500, 1500}
+	feedbackLen   = [2]int{100, 300}
+)
 
-func main() {}
-`
-
-// sleepTask scores by length after sleeping a fixed time: with sleep 0 it
-// is the no-op evaluator that makes a benchmark measure the engine.
-type sleepTask struct{ sleep time.Duration }
-
-func (sleepTask) Describe(context.Context) (task.Description, error) {
-	return task.Description{Name: "bench", Language: "go", InitialProgram: benchProgram, Primary: "score", Direction: task.Maximize}, nil
+// benchData is the code, the statement and the prose the benchmarks use,
+// read once from the repository's tasks.
+type benchData struct {
+	code, statement, prose string
 }
 
-func (s sleepTask) Evaluate(ctx context.Context, c task.Candidate, _ int, _ int64) (task.Result, error) {
-	if s.sleep > 0 {
-		select {
-		case <-time.After(s.sleep):
-		case <-ctx.Done():
-			return task.Result{}, ctx.Err()
+var (
+	benchOnce sync.Once
+	benchVal  benchData
+	benchErr  error
+)
+
+func loadBenchData(b *testing.B) benchData {
+	b.Helper()
+	benchOnce.Do(func() {
+		read := func(path string) string {
+			data, err := os.ReadFile(path)
+			if err != nil && benchErr == nil {
+				benchErr = err
+			}
+			return string(data)
+		}
+		benchVal.code = read(benchCodeFile)
+		benchVal.statement = read("../tasks/circlepacking/statement.md")
+		var prose strings.Builder
+		files, _ := filepath.Glob("../tasks/*/statement.md")
+		priors, _ := filepath.Glob("../tasks/*/cognition/*.md")
+		for _, f := range append(files, priors...) {
+			prose.WriteString(read(f))
+			prose.WriteString("\n")
+		}
+		benchVal.prose = prose.String()
+		switch {
+		case benchErr != nil:
+		case !strings.Contains(benchVal.code, benchTunable):
+			benchErr = fmt.Errorf("%s: no line %q", benchCodeFile, benchTunable)
+		case len(benchVal.prose) < 4*analysisLen[1]:
+			benchErr = fmt.Errorf("only %d bytes of prose under ../tasks", len(benchVal.prose))
+		}
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchVal
+}
+
+// text returns between lo and hi bytes of d.prose from a random place.
+func (d benchData) text(rng *rand.Rand, span [2]int) string {
+	n := span[0] + rng.IntN(span[1]-span[0]+1)
+	start := rng.IntN(len(d.prose) - n)
+	return d.prose[start : start+n]
+}
+
+// benchTask scores a candidate by a hash of its code and answers with
+// feedback of a real evaluator's length. work > 0 makes every evaluation
+// spend that many rounds of SHA-256 on the CPU first (see cpuWork); with
+// work 0 it is the no-op evaluator that makes a benchmark measure the engine.
+type benchTask struct {
+	data benchData
+	work int
+}
+
+func (t benchTask) Describe(context.Context) (task.Description, error) {
+	return task.Description{Name: "bench", Language: "go", Statement: t.data.statement,
+		InitialProgram: t.data.code, Primary: "score", Direction: task.Maximize}, nil
+}
+
+func (t benchTask) Evaluate(ctx context.Context, c task.Candidate, _ int, seed int64) (task.Result, error) {
+	if t.work > 0 {
+		cpuWork(t.work)
+		if err := ctx.Err(); err != nil {
+			return task.Result{}, err
 		}
 	}
-	return task.Result{Valid: true, Metrics: map[string]float64{"score": float64(len(c.Code) % 97)}}, nil
+	sum := sha256.Sum256([]byte(c.Code))
+	rng := rand.New(rand.NewPCG(uint64(c.NodeID), uint64(seed)))
+	return task.Result{Valid: true, Feedback: t.data.text(rng, feedbackLen), Metrics: map[string]float64{
+		"score": float64(sum[0]) / 255, "min_gap": float64(sum[1]) / 1e4, "radius_std": float64(sum[2]) / 1e3,
+		"center_distance": float64(sum[3]) / 255, "runtime_ms": float64(sum[4]),
+	}}, nil
 }
 
-// filledStore opens a store in dir holding n nodes with varied scores and
-// parents, as a long campaign leaves it.
+// cpuWork hashes a 4 KiB buffer rounds times: CPU-bound, no allocation,
+// no sleeping, so evaluations on more workers than cores queue for the CPU.
+func cpuWork(rounds int) {
+	var buf [4096]byte
+	for i := range rounds {
+		sum := sha256.Sum256(buf[:])
+		buf[i%len(buf)] ^= sum[0]
+	}
+}
+
+// standIn answers as a model would, at no cost in time: the researcher
+// gets the offline operator's edit with a motivation of a model's length,
+// the analyzer 0.5 to 1.5 KB ending with an insight. It is not the offline
+// provider, so the engine builds every prompt (three parents' code and
+// prose) and records every call, as it does for a model.
+type standIn struct {
+	data    benchData
+	offline *llm.Offline
+}
+
+func (standIn) Name() string { return "stand-in" }
+
+func (s standIn) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
+	if len(req.Messages) == 0 {
+		return llm.Response{}, fmt.Errorf("stand-in: %s request without a prompt", req.Role)
+	}
+	rng := rand.New(rand.NewPCG(uint64(req.Seed), 7))
+	var content string
+	switch req.Role {
+	case llm.RoleResearcher:
+		resp, err := s.offline.Complete(ctx, req)
+		if err != nil {
+			return llm.Response{}, err
+		}
+		content = strings.Replace(resp.Content, "</motivation>", " "+s.data.text(rng, motivationLen)+"</motivation>", 1)
+	default:
+		content = s.data.text(rng, analysisLen) + "\nInsight: " + s.data.text(rng, [2]int{60, 160})
+	}
+	return llm.Response{Content: content, Model: "stand-in"}, nil
+}
+
+// Templates: a store filled once per size and process, copied for each run.
+var (
+	templateMu sync.Mutex
+	templates  = map[int]string{}
+)
+
+// filledStore opens a copy of a store holding n nodes with varied scores,
+// parents and sizes as a long campaign leaves them. The first call for a
+// size fills a template (minutes at 100k nodes) and logs how long it took.
 func filledStore(b *testing.B, n int) *store.Store {
 	b.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for i := range n {
-		code := strings.Replace(benchProgram, "const c = 7", fmt.Sprintf("const c = %d", i), 1)
-		var parents []int64
-		if i > 0 {
-			parents = []int64{int64(rng.IntN(i)) + 1}
-		}
-		node := &store.Node{Step: int64(i), Parents: parents, Name: fmt.Sprintf("n%d", i), Code: code,
-			Metrics: map[string]float64{"score": rng.Float64()}, Valid: rng.IntN(10) > 0, Status: store.StatusOK}
-		node.Score = node.Metrics["score"]
-		if _, err := st.Commit(ctx, node, nil, nil); err != nil {
+	templateMu.Lock()
+	dir, ok := templates[n]
+	if !ok {
+		var err error
+		if dir, err = fillTemplate(b, n); err != nil {
+			templateMu.Unlock()
 			b.Fatal(err)
 		}
+		templates[n] = dir
+	}
+	templateMu.Unlock()
+	run := b.TempDir()
+	if err := os.CopyFS(run, os.DirFS(dir)); err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), run)
+	if err != nil {
+		b.Fatal(err)
 	}
 	return st
 }
 
-func newBenchEngine(b *testing.B, st *store.Store, tk task.Interface, workers, steps int, progress func(engine.Progress)) *engine.Engine {
+func fillTemplate(b *testing.B, n int) (string, error) {
+	d := loadBenchData(b)
+	// Under binDir, which TestMain removes: a template serves every -count.
+	dir, err := os.MkdirTemp(binDir, fmt.Sprintf("store-%d-", n))
+	if err != nil {
+		return "", err
+	}
+	start := time.Now()
+	ctx := context.Background()
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		return "", err
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var size int
+	for i := range n {
+		code := strings.Replace(d.code, benchTunable, fmt.Sprintf("innerRingRadius  = 0.%06d", i), 1)
+		var parents []int64
+		if i > 0 {
+			parents = []int64{int64(rng.IntN(i)) + 1}
+		}
+		node := &store.Node{Step: int64(i), Parents: parents, Name: fmt.Sprintf("mutate-1-const-n%d", i), Code: code,
+			Motivation: d.text(rng, motivationLen), Analysis: d.text(rng, analysisLen), Feedback: d.text(rng, feedbackLen),
+			Metrics: map[string]float64{"score": rng.Float64(), "min_gap": rng.Float64() / 1e4, "radius_std": rng.Float64() / 10,
+				"center_distance": rng.Float64(), "runtime_ms": 50 + 100*rng.Float64()},
+			Valid: rng.IntN(10) > 0, Status: store.StatusOK}
+		node.Score = node.Metrics["score"]
+		size += len(node.Code) + len(node.Motivation) + len(node.Analysis) + len(node.Feedback)
+		if _, err := st.Commit(ctx, node, nil, nil); err != nil {
+			st.Close()
+			return "", err
+		}
+	}
+	if err := st.Close(); err != nil {
+		return "", err
+	}
+	b.Logf("filled a %d-node store in %s: %.1f KB of code and prose a node", n, time.Since(start).Round(time.Second), float64(size)/float64(n)/1000)
+	return dir, nil
+}
+
+func newBenchEngine(b *testing.B, st *store.Store, tk benchTask, workers, steps int, progress func(engine.Progress)) *engine.Engine {
 	b.Helper()
 	sampler, err := sampling.New("ucb1", sampling.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	e, err := engine.New(context.Background(), engine.Config{Store: st, Task: tk, Researcher: llm.NewOffline(),
-		Analyzer: roles.OfflineAnalyzer{}, Sampler: sampler, Seed: 1, Workers: workers, Budget: engine.Budget{Steps: steps}, Progress: progress})
+	model := standIn{data: tk.data, offline: llm.NewOffline()}
+	e, err := engine.New(context.Background(), engine.Config{Store: st, Task: tk, Researcher: model,
+		Analyzer: roles.LLMAnalyzer{Provider: model}, Sampler: sampler, Seed: 1, Workers: workers,
+		Budget: engine.Budget{Steps: steps}, Progress: progress})
 	if err != nil {
 		b.Fatal(err)
 	}
 	return e
 }
 
-// BenchmarkEngineRun measures whole engine runs (prepare included) with a
-// no-op evaluator and one worker on stores of 1k, 10k and 100k nodes
-// (100k only when ASI_BENCH_LARGE=1, as `make bench` sets: filling it
-// takes minutes). steps/s is the rate users see; ns/op is per step.
-// steady-steps/s leaves out the resume (the sampler rebuilt from every
-// stored node): it counts from the first step this run stores to the last.
+// BenchmarkEngineRun measures whole engine runs with a no-op evaluator, a
+// stand-in model that answers at once, and one worker, on stores of 1k,
+// 10k and 100k nodes of a real campaign's size (100k only when
+// ASI_BENCH_LARGE=1, as `make bench` sets: filling it takes minutes).
+// ns/op is per step; steps/s counts the whole Run (the resume included),
+// which is what a resumed campaign sees. steady-steps/s counts from the
+// first step this run stores to the last; resume-s is the time from Run to
+// the first stored step (releasing abandoned steps, loading every node and
+// rebuilding the sampler, then that step). peak-RSS-MiB is the process's
+// peak resident memory during the Run alone (reset before it).
 func BenchmarkEngineRun(b *testing.B) {
+	d := loadBenchData(b)
 	sizes := []int{1_000, 10_000}
 	if os.Getenv("ASI_BENCH_LARGE") == "1" {
 		sizes = append(sizes, 100_000)
@@ -113,7 +290,10 @@ func BenchmarkEngineRun(b *testing.B) {
 				}
 				last = now
 			}
-			e := newBenchEngine(b, st, sleepTask{}, 1, size-1+b.N, progress)
+			e := newBenchEngine(b, st, benchTask{data: d}, 1, size-1+b.N, progress)
+			runtime.GC()
+			debug.FreeOSMemory()
+			resetPeakRSS()
 			b.ResetTimer()
 			start := time.Now()
 			sum, err := e.Run(context.Background())
@@ -125,21 +305,31 @@ func BenchmarkEngineRun(b *testing.B) {
 				b.Fatalf("%d steps run, want %d (%s)", sum.StepsThisRun, b.N, sum.Reason)
 			}
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "steps/s")
+			if !first.IsZero() {
+				b.ReportMetric(first.Sub(start).Seconds(), "resume-s")
+			}
 			if b.N > 1 && !first.IsZero() {
 				b.ReportMetric(float64(b.N-1)/last.Sub(first).Seconds(), "steady-steps/s")
 			}
-			if size >= 100_000 {
-				b.ReportMetric(float64(peakRSS(b))/(1<<20), "peak-RSS-MiB")
+			if rss := peakRSS(); rss > 0 {
+				b.ReportMetric(float64(rss)/(1<<20), "peak-RSS-MiB")
 			}
 		})
 	}
 }
 
-// peakRSS is the process's peak resident set (VmHWM) in bytes.
-func peakRSS(b *testing.B) int64 {
+// resetPeakRSS resets the process's peak resident set (VmHWM) to its
+// current size, where the kernel allows it (Linux: clear_refs 5).
+func resetPeakRSS() {
+	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
+// peakRSS is the process's peak resident set (VmHWM) in bytes, 0 when
+// unknown.
+func peakRSS() int64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
-		b.Skip("no /proc/self/status")
+		return 0
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
@@ -152,29 +342,198 @@ func peakRSS(b *testing.B) int64 {
 	return 0
 }
 
-// BenchmarkWorkerEfficiency runs 4 evaluations of 1 s per worker with 1, 2,
-// 4 and 8 workers: efficiency is the ideal wall time (4 s plus the initial
-// program's 1 s) over the measured one.
+// BenchmarkWorkerEfficiency runs a campaign whose evaluator is CPU-bound
+// (cpuWork, about evalCPU of CPU time each) with 1, 2, 4 and 8 workers, 4
+// evaluations per worker after the initial program's. The cores set the
+// ideal: with w workers on c cores at most min(w, c) evaluations run at
+// once, so the ideal wall time is one evaluation (the initial program)
+// plus ceil(4w / min(w, c)) evaluations, each taking the CPU time one
+// evaluation was measured to need alone. efficiency is that ideal over the
+// measured wall time; cores-used is the CPU time the process spent over
+// the wall time (ideal: about min(w, c)); speedup is evaluations per
+// second over one worker's in the same run. Other processes on the machine
+// take cores from it, which lowers all three: read them against the load.
 func BenchmarkWorkerEfficiency(b *testing.B) {
-	const perWorker, eval = 4, time.Second
+	const perWorker = 4
+	const evalCPU = 250 * time.Millisecond
+	d := loadBenchData(b)
+	rounds, one := calibrate(evalCPU)
+	cores := runtime.NumCPU()
+	var oneRate float64 // evaluations per second with one worker
 	for _, workers := range []int{1, 2, 4, 8} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
-			var eff float64
+			var eff, rate, used float64
 			for b.Loop() {
 				st, err := store.Open(context.Background(), b.TempDir())
 				if err != nil {
 					b.Fatal(err)
 				}
-				e := newBenchEngine(b, st, sleepTask{sleep: eval}, workers, workers*perWorker, nil)
-				start := time.Now()
+				e := newBenchEngine(b, st, benchTask{data: d, work: rounds}, workers, workers*perWorker, nil)
+				cpu0, start := cpuTime(), time.Now()
 				if _, err := e.Run(context.Background()); err != nil {
 					b.Fatal(err)
 				}
-				wall := time.Since(start)
+				wall, cpu := time.Since(start), cpuTime()-cpu0
 				st.Close()
-				eff = float64((perWorker+1)*eval) / float64(wall)
+				at := min(workers, cores)
+				ideal := one * time.Duration(1+(perWorker*workers+at-1)/at)
+				eff = float64(ideal) / float64(wall)
+				rate = float64(perWorker*workers+1) / wall.Seconds()
+				used = float64(cpu) / float64(wall)
 			}
 			b.ReportMetric(eff, "efficiency")
+			b.ReportMetric(used, "cores-used")
+			if workers == 1 {
+				oneRate = rate
+			}
+			if oneRate > 0 {
+				b.ReportMetric(rate/oneRate, "speedup")
+			}
 		})
 	}
+}
+
+// calibrate returns the cpuWork rounds that take about d of CPU time, and
+// the CPU time those rounds took (the median of three tries). CPU time, not
+// wall time: other processes on the machine do not stretch it.
+func calibrate(d time.Duration) (rounds int, took time.Duration) {
+	const probe = 2000
+	rounds = max(1, int(float64(probe)*float64(d)/float64(cpuTimeOf(probe))))
+	return rounds, cpuTimeOf(rounds)
+}
+
+// cpuTimeOf is the median CPU time of three cpuWork(rounds) calls, made
+// while nothing else in the process runs.
+func cpuTimeOf(rounds int) time.Duration {
+	var t [3]time.Duration
+	for i := range t {
+		start := cpuTime()
+		cpuWork(rounds)
+		t[i] = cpuTime() - start
+	}
+	slices.Sort(t[:])
+	return t[1]
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkColdStart runs `asi apply` of a one-step campaign of the fault
+// suite's task (plugins built, a fresh campaign directory each time) and
+// reports the time from starting the process to the start of the first
+// evaluation (first-eval-ms: parsing the file, opening the store, starting
+// and configuring the plugin) and to the end of the whole apply (apply-ms:
+// the initial program and one step evaluated, the plugin stopped). The
+// plugin writes the time its first evaluation starts into a file.
+func BenchmarkColdStart(b *testing.B) {
+	var first, whole time.Duration
+	runs := 0
+	for b.Loop() {
+		b.StopTimer()
+		mark := filepath.Join(b.TempDir(), "first-eval")
+		file, state := campaign(b, 1, 1, fmt.Sprintf("  first_eval_file = %q", mark), "")
+		b.StartTimer()
+		start := time.Now()
+		if out, err := asi(b, time.Minute, nil, "apply", "-state", state, file); err != nil {
+			b.Fatalf("apply: %v\n%s", err, out)
+		}
+		end := time.Now()
+		b.StopTimer()
+		f, err := os.Open(mark)
+		if err != nil {
+			b.Fatalf("the plugin wrote no time: %v", err)
+		}
+		raw, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		ns, err := strconv.ParseInt(strings.TrimSpace(string(raw)), 10, 64)
+		if err != nil {
+			b.Fatalf("%s: %v", mark, err)
+		}
+		first += time.Unix(0, ns).Sub(start)
+		whole += end.Sub(start)
+		runs++
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(first.Milliseconds())/float64(runs), "first-eval-ms")
+	b.ReportMetric(float64(whole.Milliseconds())/float64(runs), "apply-ms")
+}
+
+// BenchmarkExampleCampaign applies campaigns of hcl-examples/ as written
+// (offline, the real task plugins, a fresh campaign directory each run)
+// and reports what their final report says: the initial program's score,
+// the best score, the steps done and the failed ones, and the wall time of
+// the whole `asi apply`. circle-packing is `make demo`'s campaign. The
+// examples stop at their step or wall budget, whichever comes first, so on
+// a loaded machine fewer steps run and the best score moves with them.
+func BenchmarkExampleCampaign(b *testing.B) {
+	for _, name := range []string{"circle-packing", "circle-packing-python", "data-curation", "optimizer"} {
+		b.Run(name, func(b *testing.B) {
+			file, err := filepath.Abs(filepath.Join("..", "hcl-examples", name+".hcl"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var r campaignReport
+			var wall time.Duration
+			for b.Loop() {
+				state := filepath.Join(b.TempDir(), "state")
+				start := time.Now()
+				r = applyJSON(b, file, state)
+				wall = time.Since(start)
+			}
+			if r.Initial == nil || r.Initial.Score == nil || r.Best == nil || r.Best.Score == nil {
+				b.Fatalf("the report has no valid initial or best node: %+v", r)
+			}
+			b.ReportMetric(*r.Initial.Score, "initial")
+			b.ReportMetric(*r.Best.Score, "best")
+			b.ReportMetric(float64(r.Done), "steps")
+			b.ReportMetric(float64(r.Failures), "failed")
+			b.ReportMetric(wall.Seconds(), "wall-s")
+			b.Logf("stopped because: %s", r.Reason)
+		})
+	}
+}
+
+// campaignReport is the part of `asi apply -json`'s report the benchmark
+// reads.
+type campaignReport struct {
+	Reason   string `json:"stopped_because"`
+	Done     int    `json:"steps_done"`
+	Failures int    `json:"failures"`
+	Initial  *struct {
+		Score *float64 `json:"score"`
+	} `json:"initial"`
+	Best *struct {
+		Score *float64 `json:"score"`
+	} `json:"best"`
+}
+
+// applyJSON runs `asi apply -json` of file into state, the examples'
+// directory as its working directory (their cognition seeds are relative
+// to it), and decodes its report.
+func applyJSON(b *testing.B, file, state string) campaignReport {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, asiBin(), "apply", "-json", "-state", state, file)
+	cmd.Dir = filepath.Dir(file)
+	cmd.Env = append(os.Environ(), "ASI_PLUGIN_DIR="+binDir, "OPENAI_API_KEY=", "OPENAI_BASE_URL=")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		b.Fatalf("asi apply %s: %v\n%s%s", filepath.Base(file), err, stdout.String(), stderr.String())
+	}
+	var r campaignReport
+	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+		b.Fatalf("asi apply -json %s: %v\n%s", filepath.Base(file), err, stdout.String())
+	}
+	return r
 }

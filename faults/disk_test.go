@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // TestDiskFull runs a campaign in a 2 MiB tmpfs whose nodes carry large
@@ -19,11 +21,11 @@ func TestDiskFull(t *testing.T) {
 		t.Skip("runs a real campaign")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("needs root to mount a tmpfs")
+		testenv.Skipf(t, "needs root to mount a tmpfs")
 	}
 	mnt := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mnt).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+		testenv.Skipf(t, "cannot mount a tmpfs here: %v %s", err, out)
 	}
 	t.Cleanup(func() { _ = exec.Command("umount", mnt).Run() })
 

@@ -1,6 +1,10 @@
 # Circle packing with a shared cognition base: the priors and every lesson
-# the analyzer writes back live in a Weaviate server, so campaigns on other
-# machines (or later campaigns here) start from what this one learned.
+# an analyzer model writes back live in a Weaviate server, so campaigns on
+# other machines (or later campaigns here) start from what this one learned.
+# As written the file runs offline, and the offline analyzer's insights (no
+# model wrote them) stay out of the shared base: set
+# share_offline_insights = true in the cognition block to share them, tagged
+# "offline".
 # Start a Weaviate server first (docs/cognition.md says how), then:
 #
 #   asi apply hcl-examples/circle-packing-weaviate.hcl

@@ -10,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/asi-evolve/asi/cognition"
 	"github.com/asi-evolve/asi/core/command"
+	"github.com/asi-evolve/asi/core/engine"
 	"github.com/asi-evolve/asi/core/store"
 )
 
@@ -83,6 +85,107 @@ task {
 		if !bytes.Contains(log, []byte(want)) {
 			t.Errorf("plugins.log lacks %q:\n%s", want, log)
 		}
+	}
+}
+
+// A plugin that crashes on every evaluation stops the campaign after
+// max_infra_failures of them (engine.DefaultMaxInfraFailures unless the
+// file sets it), with an error naming the plugin and showing its panic and
+// last stderr lines; those nodes are counted apart from failed candidates
+// and nothing about them reaches the cognition base.
+func TestCrashLoopStopsCampaign(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real campaigns")
+	}
+	tests := []struct {
+		name    string
+		setting string // the campaign block's max_infra_failures line
+		want    int
+	}{
+		{name: "default", want: engine.DefaultMaxInfraFailures},
+		{name: "set in the file", setting: "max_infra_failures = 2", want: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, "crashy.hcl")
+			src := fmt.Sprintf(`
+campaign "crashy" {
+  task    = "crashy"
+  workers = 1
+  %s
+  budget {
+    steps = 50
+  }
+}
+
+plugin "crashy" {
+  path = %q
+}
+
+task {
+  panic_from_node = 2
+}
+`, tt.setting, filepath.Join(testPlugins(t), "asi-task-crashy"))
+			if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			state := filepath.Join(dir, "state")
+			var stdout, stderr bytes.Buffer
+			code := command.Main([]string{"apply", "-state", state, file},
+				command.Streams{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
+			if code != 1 {
+				t.Errorf("apply exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
+			}
+			for _, want := range []string{
+				fmt.Sprintf("the task keeps failing: the last %d evaluations could not run", tt.want),
+				"plugin crashed: crashy died while evaluating node", "panic: counttask: node", "[ERROR] about to panic node=",
+			} {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("apply's error does not say %q:\n%s", want, &stderr)
+				}
+			}
+			if want := fmt.Sprintf("0 failed, %d not evaluated", tt.want); !strings.Contains(stdout.String(), want) {
+				t.Errorf("apply's summary does not say %q:\n%s", want, &stdout)
+			}
+
+			ctx := context.Background()
+			st, err := store.Open(ctx, state)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			nodes, err := st.Nodes(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(nodes) != tt.want+1 {
+				t.Errorf("%d nodes, want %d: the initial program and the crashes before the stop", len(nodes), tt.want+1)
+			}
+			for _, n := range nodes[1:] {
+				if n.Status != store.StatusInfraFailed || !strings.Contains(n.Error, "panic: counttask: node") {
+					t.Errorf("node %d: status %s, error %q; want %s with the panic", n.ID, n.Status, n.Error, store.StatusInfraFailed)
+				}
+			}
+
+			db, err := cognition.OpenDB(ctx, state)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			emb := cognition.NewOffline(0)
+			base, err := cognition.OpenEmbedded(ctx, db, emb.Name(), emb.Dim())
+			if err != nil {
+				t.Fatal(err)
+			}
+			items, err := base.Items(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				t.Errorf("cognition item %s from %s: %q; want none", it.Kind, it.Source, it.Content)
+			}
+		})
 	}
 }
 

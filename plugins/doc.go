@@ -14,7 +14,9 @@
 //   - The host enforces limits: Sandbox runs use the smaller of what the
 //     plugin asks and the campaign's limits, never more.
 //   - A plugin that dies mid-call costs that call (an error naming the
-//     crash, which the engine records as one failed node); the next call
-//     starts a fresh process and configures it again.
+//     crash, with the panic value and the last lines of the process's
+//     stderr, which the engine records as one node that could not be
+//     evaluated); the next call starts a fresh process and configures it
+//     again.
 //   - A plugin's stderr goes to the host's logger, never to the terminal.
 package plugins

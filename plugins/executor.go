@@ -133,7 +133,7 @@ func startExecutorPlugin(name string, opts ExecutorOptions) (sdk.Executor, func(
 	if err != nil {
 		return nil, nil, err
 	}
-	client, raw, err := dial(found, opts.Logger)
+	client, raw, err := dial(found, opts.Logger, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/asi-evolve/asi/core/campaign"
 	"github.com/asi-evolve/asi/plugins/executor"
 	"github.com/asi-evolve/asi/sdk"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 func parseCampaign(t *testing.T, extra string) *campaign.Config {
@@ -91,7 +93,7 @@ func TestStartExecutors(t *testing.T) {
 // own under the system's temporary directory, and run.
 func TestStartExecutorsPrivateStateDir(t *testing.T) {
 	if os.Geteuid() != 0 {
-		t.Skip("jobs run as another user only when asi is root")
+		testenv.Skipf(t, "jobs run as another user only when asi is root")
 	}
 	state := filepath.Join(t.TempDir(), "state") // t.TempDir is 0700
 	execs, err := StartExecutors(context.Background(), parseCampaign(t, "executor \"local\" {}\n"), ExecutorOptions{StateDir: state})

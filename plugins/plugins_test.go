@@ -121,6 +121,36 @@ func TestCrashSparesEvaluationsInFlight(t *testing.T) {
 	}
 }
 
+// A plugin that panics fails that evaluation with the panic value on the
+// error's first line and the end of its stderr after it; the next
+// evaluation runs on a restarted plugin.
+func TestPanicIsOnTheError(t *testing.T) {
+	ctx := context.Background()
+	tk, err := plugins.StartTask(ctx, find(t, "crashy", nil), plugins.TaskOptions{
+		Settings: map[string]cty.Value{"panic_from_node": cty.NumberIntVal(2)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tk.Close()
+	_, err = tk.Evaluate(ctx, task.Candidate{NodeID: 2, Code: "abc"}, 0, 1)
+	if !errors.Is(err, plugins.ErrCrashed) {
+		t.Fatalf("err = %v, want one wrapping ErrCrashed", err)
+	}
+	first, rest, _ := strings.Cut(err.Error(), "\n")
+	if want := "(panic: counttask: node 2 is poison)"; !strings.Contains(first, want) {
+		t.Errorf("first line %q does not say %q", first, want)
+	}
+	for _, want := range []string{"[ERROR] about to panic node=2", "goroutine "} {
+		if !strings.Contains(rest, want) {
+			t.Errorf("the error's stderr lines lack %q:\n%s", want, rest)
+		}
+	}
+	if res, err := tk.Evaluate(ctx, task.Candidate{NodeID: 1, Code: "abc"}, 0, 1); err != nil || !res.Valid {
+		t.Errorf("node 1 after the panic: %+v, %v; want valid", res, err)
+	}
+}
+
 func TestProtocolMismatchIsRefused(t *testing.T) {
 	_, err := plugins.StartTask(context.Background(), find(t, "protocol2", nil), plugins.TaskOptions{})
 	if !errors.Is(err, plugins.ErrProtocol) {

@@ -65,6 +65,7 @@ type Task struct {
 type process struct {
 	client *plugin.Client
 	task   *sdk.TaskClient
+	stderr *stderrTail // the end of what it wrote to stderr
 }
 
 // StartTask starts the plugin binary found, checks its protocol and API
@@ -75,7 +76,7 @@ func StartTask(ctx context.Context, found Found, opts TaskOptions) (*Task, error
 		opts.Logger = hclog.NewNullLogger()
 	}
 	t := &Task{found: found, opts: opts}
-	p, desc, err := t.launch(ctx)
+	p, desc, err := t.launch(ctx, &stderrTail{})
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +104,9 @@ func (t *Task) Restarts() int {
 // workers, one candidate that kills the plugin also cuts short the others
 // in flight. Retries run one at a time, so the culprit, which kills the
 // plugin again and then fails, cannot cut short another's retry. An
-// evaluation that overran the deadline is not tried again.
+// evaluation that overran the deadline is not tried again. The error of a
+// death or an overrun carries the panic, if the plugin printed one, and
+// the last lines of its stderr.
 func (t *Task) Evaluate(ctx context.Context, c task.Candidate, stage int, seed int64) (task.Result, error) {
 	res, err := t.evaluateOnce(ctx, c, stage, seed)
 	if !errors.Is(err, ErrCrashed) || ctx.Err() != nil {
@@ -141,14 +144,19 @@ func (t *Task) evaluateOnce(ctx context.Context, c task.Candidate, stage int, se
 			// The plugin may still be busy with the call: replace it.
 			t.retire(p)
 			t.opts.Logger.Error("plugin overran the evaluation deadline; it will be restarted", "plugin", t.found.Name, "node", c.NodeID, "deadline", limit)
-			return task.Result{}, fmt.Errorf("%w: %s did not finish evaluating node %d within the host's deadline of %s (evaluation_timeout); it is restarted for the next evaluation",
-				ErrDeadline, t.found.Name, c.NodeID, limit)
+			return task.Result{}, withTail(fmt.Errorf("%w: %s did not finish evaluating node %d within the host's deadline of %s (evaluation_timeout); it is restarted for the next evaluation",
+				ErrDeadline, t.found.Name, c.NodeID, limit), p.stderr)
 		}
 		if ctx.Err() == nil && p.dead(err) {
+			// Kill returns once the process's stderr is read to its end.
 			t.retire(p)
 			t.opts.Logger.Error("plugin died during an evaluation; it will be restarted", "plugin", t.found.Name, "node", c.NodeID, "error", err)
-			return task.Result{}, fmt.Errorf("%w: %s died while evaluating node %d (%s); it is restarted for the next evaluation",
-				ErrCrashed, t.found.Name, c.NodeID, status.Convert(err).Message())
+			why := status.Convert(err).Message()
+			if panicked := p.stderr.panicked(); panicked != "" {
+				why = panicked
+			}
+			return task.Result{}, withTail(fmt.Errorf("%w: %s died while evaluating node %d (%s); it is restarted for the next evaluation",
+				ErrCrashed, t.found.Name, c.NodeID, why), p.stderr)
 		}
 		return task.Result{}, fmt.Errorf("plugin %s: %w", t.found.Name, err)
 	}
@@ -180,9 +188,10 @@ func (t *Task) running(ctx context.Context) (*process, error) {
 		t.proc.client.Kill()
 		t.proc = nil
 	}
-	p, _, err := t.launch(ctx)
+	tail := &stderrTail{}
+	p, _, err := t.launch(ctx, tail)
 	if err != nil {
-		return nil, fmt.Errorf("plugin %s: restart after a crash: %w", t.found.Name, err)
+		return nil, withTail(fmt.Errorf("plugin %s: restart after a crash: %w", t.found.Name, err), tail)
 	}
 	t.proc = p
 	t.restarts++
@@ -218,9 +227,10 @@ func (p *process) dead(err error) bool {
 }
 
 // launch starts a process and takes it through Describe, Configure and
-// Describe again.
-func (t *Task) launch(ctx context.Context) (*process, task.Description, error) {
-	p, err := startProcess(t.found, t.opts.Logger)
+// Describe again. The process's stderr lines go to tail as well as to the
+// logger; the process is gone when launch returns an error.
+func (t *Task) launch(ctx context.Context, tail *stderrTail) (*process, task.Description, error) {
+	p, err := startProcess(t.found, t.opts.Logger, tail)
 	if err != nil {
 		return nil, task.Description{}, err
 	}
@@ -269,8 +279,8 @@ func checkAPIVersions(name string, versions []string) error {
 }
 
 // startProcess runs a task plugin binary and completes the handshake.
-func startProcess(found Found, logger hclog.Logger) (*process, error) {
-	client, raw, err := dial(found, logger)
+func startProcess(found Found, logger hclog.Logger, tail *stderrTail) (*process, error) {
+	client, raw, err := dial(found, logger, tail)
 	if err != nil {
 		return nil, err
 	}
@@ -279,12 +289,13 @@ func startProcess(found Found, logger hclog.Logger) (*process, error) {
 		client.Kill()
 		return nil, fmt.Errorf("plugin %s: %s is not a task plugin", found.Name, found.Path)
 	}
-	return &process{client: client, task: tc}, nil
+	return &process{client: client, task: tc, stderr: tail}, nil
 }
 
 // dial runs a plugin binary, completes the handshake and dispenses the
-// plugin of found.Kind.
-func dial(found Found, logger hclog.Logger) (*plugin.Client, any, error) {
+// plugin of found.Kind. Its stderr lines go to the logger and, when tail
+// is not nil, to tail.
+func dial(found Found, logger hclog.Logger, tail *stderrTail) (*plugin.Client, any, error) {
 	if err := found.Verify(); err != nil {
 		return nil, nil, err
 	}
@@ -305,10 +316,11 @@ func dial(found Found, logger hclog.Logger) (*plugin.Client, any, error) {
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		AutoMTLS:         true,
 		Logger:           logger.Named(found.Name),
-		Stderr:           io.Discard, // the logger has every line
+		Stderr:           tail.writer(), // the logger has every line too
 		// What the plugin prints after the handshake is forwarded here.
-		SyncStdout:   logger.Named(found.Name).StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}),
-		SyncStderr:   logger.Named(found.Name).StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}),
+		SyncStdout: logger.Named(found.Name).StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}),
+		SyncStderr: io.MultiWriter(logger.Named(found.Name).StandardWriter(&hclog.StandardLoggerOptions{InferLevels: true}),
+			tail.writer()),
 		StartTimeout: 30 * time.Second,
 	})
 	rpc, err := client.Client()

@@ -100,13 +100,25 @@ func (r *Runtime) goBuild(ctx context.Context, goPath, goVersion string, source 
 	return r.goBuildFiles(ctx, goPath, r.opt.BuildTimeout, map[string][]byte{
 		"go.mod":  []byte(goMod),
 		"main.go": source,
-	})
+	}, offline)
 }
 
+// moduleAccess says whether a build may fetch the modules its go.mod
+// requires.
+type moduleAccess bool
+
+const (
+	// offline builds see only the module cache: candidates' builds.
+	offline moduleAccess = false
+	// fetchModules builds use the user's own GOPROXY and GOSUMDB, and the
+	// go.sum given with the files: trusted code with pinned dependencies.
+	fetchModules moduleAccess = true
+)
+
 // goBuildFiles writes files (a main package with its go.mod) to a fresh
-// directory and builds it for wasip1 within timeout, with no network: the
-// modules go.mod requires must be in the module cache.
-func (r *Runtime) goBuildFiles(ctx context.Context, goPath string, timeout time.Duration, files map[string][]byte) ([]byte, error) {
+// directory and builds it for wasip1 within timeout. Offline, the modules
+// go.mod requires must be in the module cache.
+func (r *Runtime) goBuildFiles(ctx context.Context, goPath string, timeout time.Duration, files map[string][]byte, modules moduleAccess) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "asi-gobuild-")
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: build dir: %w", err)
@@ -123,9 +135,15 @@ func (r *Runtime) goBuildFiles(ctx context.Context, goPath string, timeout time.
 	cmd := exec.CommandContext(buildCtx, goPath, buildFlags...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
-		"GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0",
-		"GOTOOLCHAIN=local", "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOSUMDB=off",
+		"GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0", "GOTOOLCHAIN=local", "GOWORK=off",
 	)
+	if modules == offline {
+		cmd.Env = append(cmd.Env, "GOFLAGS=-mod=mod", "GOPROXY=off", "GOSUMDB=off")
+	} else {
+		// go.sum is complete: a module missing from it is an error, not a
+		// new unchecked entry.
+		cmd.Env = append(cmd.Env, "GOFLAGS=-mod=readonly")
+	}
 	killProcessGroup(cmd)
 	r.builds.Add(1)
 	out, err := cmd.CombinedOutput()

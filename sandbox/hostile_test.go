@@ -16,6 +16,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 var hostileOnly = flag.String("hostile", "", "run only the attacks whose lang/name contains this")
@@ -237,7 +239,7 @@ func testHostile(t *testing.T, r *Runtime) {
 			}
 			p, err := r.Prepare(context.Background(), lang, map[string][]byte{filepath.Base(files[key]): src})
 			if errors.Is(err, ErrToolchainMissing) {
-				t.Skipf("%v", err)
+				testenv.Skipf(t, "%v: run scripts/ci/install-sandbox.sh", err)
 			}
 			if tc.compileErr != "" {
 				var ce *CompileError

@@ -20,10 +20,12 @@ var javascriptRunnerSource []byte
 
 // javascriptRunnerGoMod pins the modules the runner builds with. They must
 // be the versions the asi module requires (TestJavaScriptRunnerGoMod checks
-// it), so the build finds them in the module cache with no network.
+// it), so a machine that built asi from source finds them in its module
+// cache; one that did not (a `go install`ed asi) fetches them through the
+// user's own Go proxy settings, checked against javascriptRunnerGoSum.
 const javascriptRunnerGoMod = `module asi.local/javascript
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/dlclark/regexp2/v2 v2.5.2
@@ -34,6 +36,21 @@ require (
 )
 `
 
+// javascriptRunnerGoSum holds the checksums of every module the runner
+// builds with, copied from the asi module's go.sum (TestJavaScriptRunnerGoMod
+// checks both): a fetched module that does not match is refused.
+const javascriptRunnerGoSum = `github.com/dlclark/regexp2/v2 v2.5.2 h1:HAsucWRhsqcDzl6Ua9aR8JwYOTzrZyPrF0/FNxJVAI0=
+github.com/dlclark/regexp2/v2 v2.5.2/go.mod h1:avUrQvPaLz2DrFNHJF0taWAFFX2C1GMSSoeiqFjcBmU=
+github.com/dop251/goja v0.0.0-20260917113740-793a2a65c13b h1:UMDLDHFR1Chu3qnsPNCrVxq0lZgG6JqHpLL5+iqfSkw=
+github.com/dop251/goja v0.0.0-20260917113740-793a2a65c13b/go.mod h1:u8yZRUavu+N4EnFFy6J5fVtjE7lEcZ2YyV2GcBXY9c8=
+github.com/go-sourcemap/sourcemap v2.1.3+incompatible h1:W1iEw64niKVGogNgBN3ePyLFfuisuzeidWPMPWmECqU=
+github.com/go-sourcemap/sourcemap v2.1.3+incompatible/go.mod h1:F8jJfvm2KbVjc5NqelyYJmf/v5J0dwNLS2mL4sNA1Jg=
+github.com/google/pprof v0.0.0-20261016150608-1facf8f91b50 h1:PlNWJRxu5APSV0pWqfIsZ0qt9OOGHSWfZQ4zvx+WgWs=
+github.com/google/pprof v0.0.0-20261016150608-1facf8f91b50/go.mod h1:yUo1AMMpsPIDFGuwDK8nLcf8+vvAd5l2O6JDZ6hpwrM=
+golang.org/x/text v0.43.0 h1:1QivrlhwAsnMOcqgOdl9my7s9OyZl8O5/UGUTJVXoWc=
+golang.org/x/text v0.43.0/go.mod h1:hbSIYA/amXcRXTFSZqh8tWHEoqRvvbKPJ2uz/KU+a+s=
+`
+
 // javascriptCompileExit is the runner's exit code for a script that does
 // not parse (see guests/javascript).
 const javascriptCompileExit = 3
@@ -42,10 +59,11 @@ const javascriptCompileExit = 3
 const javascriptSourceDir = "/src"
 
 // javascriptToolchain runs JavaScript on goja compiled to wasip1. The
-// interpreter is built once: on first use by a Runtime, with the host Go
-// toolchain (about a minute cold), then cached in CacheDir keyed by the
-// runner's source and the Go version, and compiled once per Runtime with
-// the compiler engine. A candidate costs no build and no compile: its files
+// interpreter is built once per machine: by `make build` (asi sandbox
+// prepare), or else on first use by a Runtime, with the host Go toolchain
+// (about a minute cold; Options.Progress hears of it), then cached in
+// CacheDir keyed by the runner's source and the Go version, and compiled
+// once per Runtime with the compiler engine. A candidate costs no build and no compile: its files
 // are mounted read-only at /src, in memory.
 type javascriptToolchain struct{}
 
@@ -110,11 +128,16 @@ func (r *Runtime) buildJavaScriptRunner(ctx context.Context) ([]byte, error) {
 			return wasm, nil
 		}
 	}
-	// The runner is trusted code; it may take longer than a candidate.
+	// The runner is trusted code: it may take longer than a candidate, and
+	// may fetch its pinned modules through the user's Go proxy.
+	r.progress("sandbox: building the JavaScript interpreter (goja for wasip1) once for this machine; " +
+		"this usually takes about a minute")
+	start := time.Now()
 	wasm, err := r.goBuildFiles(ctx, goPath, max(r.opt.BuildTimeout, 10*time.Minute), map[string][]byte{
 		"go.mod":  []byte(javascriptRunnerGoMod),
+		"go.sum":  []byte(javascriptRunnerGoSum),
 		"main.go": javascriptRunnerSource,
-	})
+	}, fetchModules)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: build javascript interpreter: %w", err)
 	}
@@ -123,5 +146,6 @@ func (r *Runtime) buildJavaScriptRunner(ctx context.Context) ([]byte, error) {
 			return nil, fmt.Errorf("sandbox: cache javascript interpreter: %w", err)
 		}
 	}
+	r.progress(fmt.Sprintf("sandbox: built the JavaScript interpreter in %s", time.Since(start).Round(time.Second)))
 	return wasm, nil
 }

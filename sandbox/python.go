@@ -18,7 +18,7 @@ const (
 	// under this key, so a changed recipe is never mistaken for the runtime
 	// it used to build (a test fails until this constant follows the
 	// script).
-	PythonRecipe = "3861bf9112f2"
+	PythonRecipe = "835f2cd7134e"
 
 	// ReasonException means a Python guest ended with an uncaught
 	// exception; Detail holds the traceback, trimmed to the candidate's own

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // newPythonRuntime returns a Runtime for Python guests, sharing the user's
@@ -24,7 +26,7 @@ import (
 func newPythonRuntime(tb testing.TB, mode workerMode) *Runtime {
 	tb.Helper()
 	if _, err := PythonHome(); errors.Is(err, ErrPythonNotBuilt) {
-		tb.Skipf("%v: run make python-wasm (scripts/ci/install-python-wasm.sh installs what it needs)", err)
+		testenv.Skipf(tb, "%v: run make python-wasm (scripts/ci/install-python-wasm.sh installs what it needs)", err)
 	}
 	r, err := NewRuntime(context.Background(), Options{CacheDir: CacheDir(), worker: mode})
 	if err != nil {

@@ -62,6 +62,12 @@ type Options struct {
 	// BuildTimeout caps one go build; 0 means 2 minutes.
 	BuildTimeout time.Duration
 
+	// Progress, when set, hears one line before and one after a slow
+	// one-time step (building the JavaScript interpreter), so a command
+	// can tell its user why the first candidate waits. It may be called
+	// from several goroutines. nil says nothing.
+	Progress func(line string)
+
 	worker workerMode // see worker.go
 }
 
@@ -360,4 +366,11 @@ func formatBytes(n uint64) string {
 		return fmt.Sprintf("%dKiB", n>>10)
 	}
 	return fmt.Sprintf("%dB", n)
+}
+
+// progress passes line to Options.Progress, if any.
+func (r *Runtime) progress(line string) {
+	if r.opt.Progress != nil {
+		r.opt.Progress(line)
+	}
 }

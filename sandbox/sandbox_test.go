@@ -15,6 +15,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // TestMain lets the test binary serve as a sandbox worker: workers are the
@@ -227,7 +229,7 @@ func TestRunCannotReachHost(t *testing.T) {
 	t.Setenv("ASI_TEST_SECRET", secret)
 	passwd, err := os.ReadFile("/etc/passwd")
 	if err != nil {
-		t.Skipf("no /etc/passwd to compare with: %v", err)
+		testenv.Skipf(t, "no /etc/passwd to compare with: %v", err)
 	}
 	firstLine, _, _ := strings.Cut(string(passwd), "\n")
 	os.Remove("/tmp/asi-sandbox-escape")

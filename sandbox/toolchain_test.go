@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 func TestToolchains(t *testing.T) {
@@ -45,7 +47,7 @@ func TestToolchains(t *testing.T) {
 			}
 			p, err := r.Prepare(context.Background(), tt.lang, map[string][]byte{tt.file: src})
 			if errors.Is(err, ErrToolchainMissing) {
-				t.Skipf("%v", err)
+				testenv.Skipf(t, "%v: run scripts/ci/install-sandbox.sh", err)
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -87,7 +89,7 @@ func TestToolchainsCompileErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := r.Prepare(context.Background(), tt.lang, tt.files)
 			if errors.Is(err, ErrToolchainMissing) {
-				t.Skipf("%v", err)
+				testenv.Skipf(t, "%v: run scripts/ci/install-sandbox.sh", err)
 			}
 			var ce *CompileError
 			if !errors.As(err, &ce) {
@@ -216,7 +218,7 @@ func mustRunProgram(t *testing.T, r *Runtime, p *Program, cfg Config) Result {
 func TestJavaScriptRunnerGoMod(t *testing.T) {
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("no go command")
+		testenv.Skipf(t, "no go command: install Go 1.26")
 	}
 	cmd := exec.Command(goCmd, "list", "-deps", "-f", "{{with .Module}}{{if .Version}}{{.Path}} {{.Version}}{{end}}{{end}}", "./guests/javascript")
 	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm")
@@ -236,6 +238,31 @@ func TestJavaScriptRunnerGoMod(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("update javascriptRunnerGoMod in javascript.go to what asi resolves (-want +got):\n%s", diff)
+	}
+
+	// Every module (and its go.mod) has a checksum, the one asi's go.sum has.
+	sums, err := os.ReadFile(filepath.Join("..", "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	asiSums := map[string]bool{}
+	for line := range strings.SplitSeq(string(sums), "\n") {
+		asiSums[line] = true
+	}
+	runnerSums := map[string]bool{}
+	for line := range strings.SplitSeq(strings.TrimSpace(javascriptRunnerGoSum), "\n") {
+		if !asiSums[line] {
+			t.Errorf("javascriptRunnerGoSum line is not in go.sum: %s", line)
+		}
+		fields := strings.Fields(line)
+		runnerSums[fields[0]+" "+fields[1]] = true
+	}
+	for mod := range want {
+		for _, key := range []string{mod, mod + "/go.mod"} {
+			if !runnerSums[key] {
+				t.Errorf("javascriptRunnerGoSum has no checksum for %s: copy its lines from go.sum", key)
+			}
+		}
 	}
 }
 
@@ -333,7 +360,7 @@ func TestCBuildCache(t *testing.T) {
 	src := map[string][]byte{"main.c": []byte("#include <stdio.h>\nint main(void) { puts(\"cached\"); return 0; }\n")}
 	first, err := r.Prepare(context.Background(), "c", src)
 	if errors.Is(err, ErrToolchainMissing) {
-		t.Skip(err)
+		testenv.Skipf(t, "%v: run scripts/ci/install-sandbox.sh", err)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -350,5 +377,60 @@ func TestCBuildCache(t *testing.T) {
 	res, err := r.RunProgram(context.Background(), second, NewConfig())
 	if err != nil || !res.OK() || string(res.Stdout) != "cached\n" {
 		t.Errorf("run of the cached build: %+v, %v", res, err)
+	}
+}
+
+// TestJavaScriptInterpreterFetchesModules builds the JavaScript interpreter
+// the way an asi installed with `go install` does: an empty module cache,
+// and goja fetched through the user's proxy (here a file proxy made of this
+// machine's module cache). The build says what it is doing, and a script
+// then runs.
+func TestJavaScriptInterpreterFetchesModules(t *testing.T) {
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		testenv.Skipf(t, "no go command: install Go 1.26")
+	}
+	out, err := exec.Command(goCmd, "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := filepath.Join(strings.TrimSpace(string(out)), "cache", "download")
+	if _, err := os.Stat(filepath.Join(proxy, "github.com", "dop251", "goja")); err != nil {
+		t.Fatalf("goja is not in this machine's module cache (%v): run go mod download", err)
+	}
+	modCache := t.TempDir()
+	t.Cleanup(func() {
+		clean := exec.Command(goCmd, "clean", "-modcache")
+		clean.Env = append(os.Environ(), "GOMODCACHE="+modCache)
+		if out, err := clean.CombinedOutput(); err != nil {
+			t.Logf("go clean -modcache: %v %s", err, out)
+		}
+	})
+	t.Setenv("GOMODCACHE", modCache)
+	t.Setenv("GOPROXY", "file://"+filepath.ToSlash(proxy))
+	t.Setenv("GOSUMDB", "off") // the runner's go.sum still checks every module
+	t.Setenv("GOFLAGS", "")
+
+	var mu sync.Mutex
+	var lines []string
+	r := newRuntime(t, Options{CacheDir: t.TempDir(), Progress: func(line string) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, line)
+	}})
+	p, err := r.Prepare(context.Background(), "javascript", map[string][]byte{"main.js": []byte(`console.log("fetched " + (6*7))`)})
+	if err != nil {
+		t.Fatalf("prepare: %v", err)
+	}
+	defer p.Close()
+	res, err := r.RunProgram(context.Background(), p, NewConfig())
+	if err != nil || !res.OK() || strings.TrimSpace(string(res.Stdout)) != "fetched 42" {
+		t.Fatalf("run = %+v, %v; want stdout \"fetched 42\"", res, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lines) != 2 || !strings.Contains(lines[0], "building the JavaScript interpreter") ||
+		!strings.Contains(lines[1], "built the JavaScript interpreter in") {
+		t.Errorf("progress lines = %q; want one before and one after the build", lines)
 	}
 }

@@ -21,7 +21,9 @@ PY_VERSION=3.11.2
 PY_TARBALL=python3.11_${PY_VERSION}.orig.tar.gz
 PY_SHA256=2411c74bda5bbcfcddaf4531f66d1adc73f247f529aee981b029513aefdbf849
 ZLIB_TARBALL=zlib_1.2.13.dfsg.orig.tar.bz2
+ZLIB_SHA256=71feb7947e3c00ef125f83b79a4e529bde31171e5babe48b391f06758d1ab0a1
 BZIP2_TARBALL=bzip2_1.0.8.orig.tar.gz
+BZIP2_SHA256=ab5a03176ee106d3f0fa90e381da478ddae405918153cca248e682cd0c4a2269
 
 here=$(cd "$(dirname "$0")" && pwd)
 recipe=$(sha256sum "$here/$(basename "$0")" | cut -c1-12)
@@ -65,24 +67,14 @@ mkdir -p "$log"
 t0=$(date +%s)
 step() { echo "python-wasm: [$(($(date +%s) - t0))s] $*"; }
 
-fetch() { # fetch SOURCE-PACKAGE TARBALL: the pristine tarball via apt
-	local pkg=$1 tarball=$2
-	[ -f "$work/src/$tarball" ] && return 0
-	# apt-get source may fail on a missing .dsc revision once the tarball
-	# itself has arrived; only the tarball matters.
-	(cd "$work/src" && apt-get source -qq --download-only "$pkg" >/dev/null 2>&1) || true
-	if [ ! -f "$work/src/$tarball" ]; then
-		echo "python-wasm: could not fetch $tarball with apt-get source $pkg;" \
-			"run scripts/ci/install-python-wasm.sh (adds deb-src entries)" >&2
-		exit 1
-	fi
+fetch() { # fetch SOURCE-PACKAGE TARBALL SHA256: the pristine tarball via apt
+	"$here/fetch-debian-source.sh" "$1" "$2" "$3" "$work/src"
 }
 
 step "sources"
-fetch python3.11 "$PY_TARBALL"
-fetch zlib "$ZLIB_TARBALL"
-fetch bzip2 "$BZIP2_TARBALL"
-echo "$PY_SHA256  $work/src/$PY_TARBALL" | sha256sum -c --quiet -
+fetch python3.11 "$PY_TARBALL" "$PY_SHA256"
+fetch zlib "$ZLIB_TARBALL" "$ZLIB_SHA256"
+fetch bzip2 "$BZIP2_TARBALL" "$BZIP2_SHA256"
 src="$work/Python-$PY_VERSION"
 [ -d "$src" ] || tar -xzf "$work/src/$PY_TARBALL" -C "$work"
 

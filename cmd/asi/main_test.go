@@ -2,15 +2,23 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/asi-evolve/asi/cognition"
+	"github.com/asi-evolve/asi/cognition/weaviatetest"
 	"github.com/asi-evolve/asi/core/store"
 	"github.com/asi-evolve/asi/plugins/plugintest"
 )
@@ -56,7 +64,13 @@ func TestExamplesApply(t *testing.T) {
 			for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
 				_ = os.Chmod(d, 0o711) // executor jobs run as nobody when the tests are root
 			}
-			cmd := exec.Command(bin, "apply", "-steps", "3", "-state", filepath.Join(dir, "state"), f)
+			var srv *weaviatetest.Server
+			if filepath.Base(f) == "circle-packing-weaviate.hcl" {
+				srv = weaviatetest.Start(t)
+				f = withWeaviate(t, srv, f, dir)
+			}
+			state := filepath.Join(dir, "state")
+			cmd := exec.Command(bin, "apply", "-steps", "3", "-state", state, f)
 			cmd.Dir = dir
 			cmd.Env = append(os.Environ(), "OPENAI_API_KEY=", "OPENAI_BASE_URL=")
 			out, err := cmd.CombinedOutput()
@@ -66,17 +80,22 @@ func TestExamplesApply(t *testing.T) {
 			if !strings.Contains(string(out), "3 of 3 done") {
 				t.Fatalf("apply %s did not run 3 steps:\n%s", f, out)
 			}
+			nodes := storedNodes(t, state)
+			checkAChildIsValid(t, nodes)
 			if filepath.Base(f) == "linear-attention.hcl" {
-				checkStagesRecorded(t, filepath.Join(dir, "state"))
+				checkStagesRecorded(t, nodes)
+			}
+			if srv != nil {
+				if strings.Contains(string(out), "Warning") {
+					t.Errorf("apply warned with the server up:\n%s", out)
+				}
+				checkWeaviateHolds(t, srv, nodes)
 			}
 		})
 	}
 }
 
-// checkStagesRecorded checks that every node of a linear-attention
-// campaign records each stage it reached: a valid node the check, explore
-// and verify stages' metrics, a refused one the reason.
-func checkStagesRecorded(t *testing.T, state string) {
+func storedNodes(t *testing.T, state string) []store.Node {
 	t.Helper()
 	st, err := store.Open(context.Background(), state)
 	if err != nil {
@@ -87,6 +106,123 @@ func checkStagesRecorded(t *testing.T, state string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return nodes
+}
+
+// checkAChildIsValid checks that the search produced at least one valid
+// node besides the initial program: an example whose every edit fails
+// still runs its steps, and would pass for nothing otherwise.
+func checkAChildIsValid(t *testing.T, nodes []store.Node) {
+	t.Helper()
+	var reasons []string
+	for _, n := range nodes {
+		if n.Step > 0 && n.Valid {
+			return
+		}
+		if n.Step > 0 {
+			reasons = append(reasons, fmt.Sprintf("node %d: %s %s", n.ID, n.Error, n.Feedback))
+		}
+	}
+	t.Errorf("no valid node besides the initial program among %d:\n%s", len(nodes), strings.Join(reasons, "\n"))
+}
+
+// withWeaviate writes a copy of the Weaviate example into dir that talks to
+// srv, and returns its path. The server lives in a network namespace of
+// its own, which asi (another process) cannot enter; a reverse proxy on
+// this side's loopback forwards to it. The copy sits beside a link to the
+// example's cognition folder, so its seed glob matches the same files.
+func withWeaviate(t *testing.T, srv *weaviatetest.Server, example, dir string) string {
+	t.Helper()
+	target, err := url.Parse(weaviatetest.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httptest.NewServer(&httputil.ReverseProxy{
+		Rewrite:   func(r *httputil.ProxyRequest) { r.SetURL(target) },
+		Transport: srv.HTTPClient().Transport,
+	})
+	t.Cleanup(proxy.Close)
+	src, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	urlAttr := regexp.MustCompile(`(?m)^(\s*url\s*=\s*)"[^"]*"`)
+	if !urlAttr.Match(src) {
+		t.Fatalf("%s has no url attribute to point at the test server", example)
+	}
+	src = urlAttr.ReplaceAll(src, []byte(`${1}"`+proxy.URL+`"`))
+	if err := os.Symlink(filepath.Join(filepath.Dir(example), "cognition"), filepath.Join(dir, "cognition")); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, filepath.Base(example))
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// checkWeaviateHolds checks that the campaign's cognition items reached
+// the server: every section of the seed file is an object of the
+// example's collection, and every item a node was shown is one of them.
+func checkWeaviateHolds(t *testing.T, srv *weaviatetest.Server, nodes []store.Node) {
+	t.Helper()
+	resp, err := srv.HTTPClient().Get(weaviatetest.URL + "/v1/objects?class=CirclePacking&limit=1000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var list struct {
+		Objects []struct {
+			ID         string `json:"id"`
+			Properties struct {
+				Kind   string `json:"kind"`
+				Source string `json:"source"`
+			} `json:"properties"`
+		} `json:"objects"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("list the CirclePacking collection: HTTP %d, %v", resp.StatusCode, err)
+	}
+	seed, err := os.Open(filepath.Join(repoRoot(t), "hcl-examples", "cognition", "circle-packing.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer seed.Close()
+	items, err := cognition.ParseMarkdown(seed, "circle-packing.md")
+	if err != nil || len(items) == 0 {
+		t.Fatalf("circle-packing.md: %d items, %v", len(items), err)
+	}
+	stored, priors := map[string]bool{}, map[string]bool{}
+	for _, o := range list.Objects {
+		stored[o.ID] = true
+		if o.Properties.Kind == string(cognition.KindPrior) {
+			priors[o.Properties.Source] = true
+		}
+	}
+	for _, it := range items {
+		if !priors[it.Source] {
+			t.Errorf("the seed item %s is not in weaviate; its objects: %+v", it.Source, list.Objects)
+		}
+	}
+	shown := 0
+	for _, n := range nodes {
+		for _, id := range n.Cognition {
+			shown++
+			if !stored[id] {
+				t.Errorf("node %d was shown cognition item %s, which weaviate does not hold", n.ID, id)
+			}
+		}
+	}
+	if shown == 0 {
+		t.Error("no node was shown a cognition item: the search never read the server")
+	}
+}
+
+// checkStagesRecorded checks that every node of a linear-attention
+// campaign records each stage it reached: a valid node the check, explore
+// and verify stages' metrics, a refused one the reason.
+func checkStagesRecorded(t *testing.T, nodes []store.Node) {
+	t.Helper()
 	valid := 0
 	for _, n := range nodes {
 		if !n.Valid {

@@ -30,6 +30,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // Version is the server version the installer builds.
@@ -116,13 +118,13 @@ func Start(tb testing.TB) *Server {
 	tb.Helper()
 	bin, ok := Binary()
 	if !ok {
-		tb.Skipf("weaviate-server %s not found: run %s (or set ASI_WEAVIATE_BIN)", Version, Installer)
+		testenv.Skipf(tb, "weaviate-server %s not found: run %s (or set ASI_WEAVIATE_BIN)", Version, Installer)
 	}
 	if _, err := exec.LookPath("unshare"); err != nil {
-		tb.Skipf("unshare not found (util-linux): run %s", Installer)
+		testenv.Skipf(tb, "unshare not found (util-linux): run %s", Installer)
 	}
 	if _, err := exec.LookPath("ip"); err != nil {
-		tb.Skipf("ip not found (iproute2): run %s", Installer)
+		testenv.Skipf(tb, "ip not found (iproute2): run %s", Installer)
 	}
 	dir := tb.TempDir()
 	logf, err := os.Create(filepath.Join(dir, "weaviate.log"))
@@ -131,11 +133,11 @@ func Start(tb testing.TB) *Server {
 	}
 	s := &Server{bin: bin, data: filepath.Join(dir, "data"), logf: logf}
 	if err := s.openNamespace(); err != nil {
-		tb.Skipf("cannot make a network namespace for weaviate (needs root): %v", err)
+		testenv.Skipf(tb, "cannot make a network namespace for weaviate (needs root): %v", err)
 	}
 	if err := s.Restart(); err != nil {
 		if os.IsPermission(err) || err == errNoNamespace {
-			tb.Skipf("cannot run weaviate in a network namespace (needs root): %v", err)
+			testenv.Skipf(tb, "cannot run weaviate in a network namespace (needs root): %v", err)
 		}
 		tb.Fatalf("start weaviate: %v\n%s", err, s.Log())
 	}

@@ -59,7 +59,7 @@ func TestLoadFileDecodes(t *testing.T) {
 			want: &Config{
 				Filename: "testdata/valid/minimal.hcl",
 				Dir:      absDir(t, "testdata/valid"),
-				Campaign: Campaign{Name: "minimal", Task: "circlepacking", Workers: 1, Seed: 1, EvaluationTimeout: time.Hour},
+				Campaign: Campaign{Name: "minimal", Task: "circlepacking", Workers: 1, Seed: 1, EvaluationTimeout: time.Hour, MaxInfraFailures: 5},
 				Models:   map[string]*Model{},
 				Roles:    Roles{MaxRepairs: 1},
 				Database: Database{
@@ -79,7 +79,7 @@ func TestLoadFileDecodes(t *testing.T) {
 				Filename: "testdata/valid/full.hcl",
 				Dir:      absDir(t, "testdata/valid"),
 				Campaign: Campaign{
-					Name: "full.v2_test", Task: "circlepacking", Workers: 4, Seed: 7, EvaluationTimeout: time.Hour,
+					Name: "full.v2_test", Task: "circlepacking", Workers: 4, Seed: 7, EvaluationTimeout: time.Hour, MaxInfraFailures: 3,
 					Budget: Budget{Steps: 200, Wall: 2 * time.Hour, Tokens: 1000000, USD: 20, Target: &target},
 				},
 				Models: map[string]*Model{
@@ -119,7 +119,7 @@ func TestLoadFileDecodes(t *testing.T) {
 				c := defaultConfig()
 				c.Filename = "testdata/valid/functions.hcl"
 				c.Dir = absDir(t, "testdata/valid")
-				c.Campaign = Campaign{Name: "functions", Task: "circlepacking", Workers: 3, Seed: 5, EvaluationTimeout: time.Hour}
+				c.Campaign = Campaign{Name: "functions", Task: "circlepacking", Workers: 3, Seed: 5, EvaluationTimeout: time.Hour, MaxInfraFailures: 5}
 				c.Cognition.Seed = []string{"a/*.md", "b/*.md"}
 				return c
 			}(),
@@ -144,9 +144,9 @@ func TestLoadFileKeepsRanges(t *testing.T) {
 	}{
 		{name: "campaign block", rng: cfg.Campaign.DeclRange, line: 2},
 		{name: "task value", rng: cfg.Campaign.TaskRange, line: 3},
-		{name: "model block", rng: cfg.Models["main"].DeclRange, line: 16},
-		{name: "roles block", rng: cfg.Roles.DeclRange, line: 34},
-		{name: "executor block", rng: cfg.Executors[1].DeclRange, line: 66},
+		{name: "model block", rng: cfg.Models["main"].DeclRange, line: 18},
+		{name: "roles block", rng: cfg.Roles.DeclRange, line: 36},
+		{name: "executor block", rng: cfg.Executors[1].DeclRange, line: 68},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -549,7 +549,7 @@ func TestCirclePackingExample(t *testing.T) {
 	cfg, _ := load(t, "../../hcl-examples/circle-packing.hcl")
 	target := 2.635
 	want := Campaign{
-		Name: "circle-packing", Task: "circlepacking", Workers: 2, Seed: 1, EvaluationTimeout: time.Hour,
+		Name: "circle-packing", Task: "circlepacking", Workers: 2, Seed: 1, EvaluationTimeout: time.Hour, MaxInfraFailures: 5,
 		Budget: Budget{Steps: 300, Wall: 150 * time.Second, Target: &target},
 	}
 	if diff := cmp.Diff(want, cfg.Campaign, ignoreSource); diff != "" {

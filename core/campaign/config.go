@@ -40,6 +40,11 @@ type Campaign struct {
 	// that overruns it is killed and restarted, and the node fails.
 	EvaluationTimeout time.Duration
 	Budget            Budget
+	// MaxInfraFailures is how many evaluations in a row may fail to run
+	// (the task plugin crashing, overrunning EvaluationTimeout or
+	// returning an error) before the campaign stops with an error naming
+	// the plugin; default 5.
+	MaxInfraFailures int
 
 	TaskRange hcl.Range // the task value, for "unknown task" diagnostics
 	DeclRange hcl.Range
@@ -126,6 +131,11 @@ type Cognition struct {
 	// Collection is the Weaviate collection; "" derives it from the task
 	// name, so campaigns of one task share one base.
 	Collection string
+	// ShareOfflineInsights lets the offline analyzer's insights (no model
+	// wrote them) into a weaviate base, tagged "offline"; default false
+	// keeps them out of a base other campaigns read. The embedded base,
+	// the campaign's own, always keeps them, tagged.
+	ShareOfflineInsights bool
 }
 
 // Sandbox holds the limits of the wazero sandbox that runs candidates.

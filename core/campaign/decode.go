@@ -33,6 +33,7 @@ var campaignSchema = &hcl.BodySchema{
 		{Name: "workers"},
 		{Name: "seed"},
 		{Name: "evaluation_timeout"},
+		{Name: "max_infra_failures"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "budget"}},
 }
@@ -69,7 +70,7 @@ var databaseSchema = &hcl.BodySchema{
 var cognitionSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "store"}, {Name: "url"}, {Name: "seed"}, {Name: "top_k"}, {Name: "min_score"},
-		{Name: "embedder"}, {Name: "dimensions"}, {Name: "collection"},
+		{Name: "embedder"}, {Name: "dimensions"}, {Name: "collection"}, {Name: "share_offline_insights"},
 	},
 }
 
@@ -193,6 +194,7 @@ func (d *decoder) decodeCampaign(block *hcl.Block, c *Campaign) {
 	if timeout, ok := d.duration(content.Attributes, "evaluation_timeout"); ok {
 		c.EvaluationTimeout = timeout
 	}
+	d.count(content.Attributes, "max_infra_failures", 1, &c.MaxInfraFailures)
 	var budget *hcl.Block
 	for _, b := range content.Blocks {
 		if budget != nil {
@@ -466,6 +468,13 @@ func (d *decoder) decodeCognition(block *hcl.Block, cfg *Config) {
 				"A Weaviate collection name starts with a capital letter and holds only letters, digits and _, such as \"CirclePacking\".")
 		} else {
 			c.Collection = name
+		}
+	}
+	if v, attr, ok := d.value(attrs, "share_offline_insights", cty.Bool); ok {
+		c.ShareOfflineInsights = v.True()
+		if c.Store != StoreWeaviate {
+			d.warnf(attr.Expr.Range(), "Setting has no effect",
+				"share_offline_insights is for a weaviate store, which other campaigns read. The embedded base is this campaign's own: it keeps the offline analyzer's insights, tagged \"offline\".")
 		}
 	}
 	if storeOK && c.Store == StoreWeaviate && attrs["url"] == nil {

@@ -9,6 +9,8 @@ const (
 	defaultSeed    = 1
 
 	defaultEvaluationTimeout = time.Hour
+	// defaultMaxInfraFailures is engine.DefaultMaxInfraFailures.
+	defaultMaxInfraFailures = 5
 
 	defaultProvider = ProviderOpenAI
 
@@ -57,7 +59,7 @@ var (
 
 func defaultConfig() *Config {
 	return &Config{
-		Campaign: Campaign{Workers: defaultWorkers, Seed: defaultSeed, EvaluationTimeout: defaultEvaluationTimeout},
+		Campaign: Campaign{Workers: defaultWorkers, Seed: defaultSeed, EvaluationTimeout: defaultEvaluationTimeout, MaxInfraFailures: defaultMaxInfraFailures},
 		Models:   map[string]*Model{},
 		Plugins:  map[string]*Plugin{},
 		Task:     TaskBlock{Settings: map[string]TaskSetting{}},

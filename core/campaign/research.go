@@ -30,12 +30,14 @@ type Judge struct {
 	Rubric  string  // "" uses the built-in rubric (novelty, soundness, complexity)
 }
 
-// Novelty is the novelty block: a candidate whose code embedding is within
-// Threshold of a stored node's goes back to the researcher once.
+// Novelty is the novelty block: a candidate that repeats a stored node goes
+// back to the researcher once. A repeat is the same program once comments
+// and spacing are set aside; when Threshold is set, a program whose code
+// embedding is within Threshold of a stored node's is one too.
 type Novelty struct {
 	Enabled   bool
-	Threshold float64 // cosine similarity in (0, 1]; default 0.98
-	Confirm   string  // model label asked to confirm a twin; "" trusts the embedding
+	Threshold float64 // cosine similarity in (0, 1]; 0 (the default) compares programs only
+	Confirm   string  // model label asked to confirm a twin; "" trusts the check
 }
 
 // Manager is the manager block: a model that rewrites the researcher's and
@@ -48,9 +50,8 @@ type Manager struct {
 }
 
 const (
-	defaultJudgeWeight      = 0.2
-	defaultNoveltyThreshold = 0.98
-	defaultManagerEvery     = 10
+	defaultJudgeWeight  = 0.2
+	defaultManagerEvery = 10
 )
 
 // ResearcherChoices are the ways a list of researcher models is chosen from.
@@ -109,7 +110,7 @@ func (d *decoder) decodeResearch(blocks []*hcl.Block, cfg *Config) {
 		case "novelty":
 			content, diags := block.Body.Content(noveltySchema)
 			d.diags = append(d.diags, diags...)
-			r.Novelty = Novelty{Enabled: true, Threshold: defaultNoveltyThreshold}
+			r.Novelty = Novelty{Enabled: true}
 			if t, attr, ok := d.number(content.Attributes, "threshold"); ok {
 				if t <= 0 || t > 1 {
 					d.errorf(attr.Expr.Range(), "Value out of range", "\"threshold\" is a cosine similarity: more than 0, at most 1.")

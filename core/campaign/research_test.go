@@ -27,6 +27,11 @@ func TestResearchSettings(t *testing.T) {
 			choice:      "ucb",
 		},
 		{name: "every piece off by default", file: "testdata/valid/minimal.hcl"},
+		{
+			name:     "novelty compares programs only unless given a threshold",
+			file:     "testdata/research/novelty.hcl",
+			research: Research{Novelty: Novelty{Enabled: true}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,9 @@
 package command
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"path/filepath"
 	"strings"
@@ -21,6 +23,7 @@ func TestAblateComparesVariantsWithTheSameSeeds(t *testing.T) {
 		t.Fatalf("ablate: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	var got struct {
+		Primary  string       `json:"primary_metric"`
 		Variants []string     `json:"variants"`
 		Steps    []int        `json:"steps"`
 		Best     [][]*float64 `json:"best"`
@@ -37,9 +40,20 @@ func TestAblateComparesVariantsWithTheSameSeeds(t *testing.T) {
 				t.Fatalf("variant %s has no best score at step %d", got.Variants[v], got.Steps[i])
 			}
 		}
-		if *row[2] < *row[0] {
-			t.Fatalf("variant %s: best-so-far fell from %v to %v", got.Variants[v], *row[0], *row[2])
+		// Each cell is the mean over the seeds of the best primary metric
+		// the run's stored nodes reached by that step, read here from the
+		// nodes' metrics.
+		want := storedCurve(t, got.Variants[v], []int64{1, 2}, got.Primary, got.Steps)
+		for i := range row {
+			if math.Abs(*row[i]-want[i]) > 1e-9 {
+				t.Fatalf("variant %s, step %d: table says %v, the stored nodes %v", got.Variants[v], got.Steps[i], *row[i], want[i])
+			}
 		}
+	}
+	// The search moved: the full campaign's best at the last step is not
+	// the initial program's score.
+	if initial := storedCurve(t, "full", []int64{1, 2}, got.Primary, []int{0}); *got.Best[0][2] <= initial[0] {
+		t.Fatalf("full campaign: best %v after %d steps, initial program %v", *got.Best[0][2], got.Steps[2], initial[0])
 	}
 	// The offline researcher is never repaired, so with the same seeds the
 	// variant without repairs is the full campaign, step for step.
@@ -55,6 +69,40 @@ func TestAblateComparesVariantsWithTheSameSeeds(t *testing.T) {
 	if code != exitOK || !strings.Contains(stdout, "no repair") || !strings.Contains(stdout, "usd") {
 		t.Fatalf("ablate table: exit %d\n%s", code, stdout)
 	}
+}
+
+// storedCurve reads the ablation runs of one variant from their stores and
+// returns, for each step, the best valid value of the primary metric among
+// the nodes of steps 0..step, averaged over the seeds (circle packing
+// maximises).
+func storedCurve(t *testing.T, variant string, seeds []int64, primary string, steps []int) []float64 {
+	t.Helper()
+	out := make([]float64, len(steps))
+	for _, seed := range seeds {
+		dir := filepath.Join(campaignDir("ablate-ablate"), fmt.Sprintf("%s-seed%d", variant, seed))
+		st, err := store.Open(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes, err := st.Nodes(context.Background())
+		st.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, k := range steps {
+			best := math.Inf(-1)
+			for _, n := range nodes {
+				if v, ok := n.Metrics[primary]; ok && n.Valid && n.Step <= int64(k) {
+					best = max(best, v)
+				}
+			}
+			if math.IsInf(best, -1) {
+				t.Fatalf("%s: no valid node with metric %q by step %d", dir, primary, k)
+			}
+			out[i] += best / float64(len(seeds))
+		}
+	}
+	return out
 }
 
 func TestCurveOfKeepsTheBestSoFar(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/asi-evolve/asi/core/campaign"
@@ -72,7 +73,7 @@ func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) er
 		return err
 	}
 
-	rt, err := newSandbox(ctx)
+	rt, err := newSandbox(ctx, s.Stderr)
 	if err != nil {
 		return err
 	}
@@ -114,7 +115,7 @@ func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) er
 	}
 	if err := st.SetInfo(ctx, store.Info{
 		Campaign: cfg.Campaign.Name, Task: cfg.Campaign.Task, Primary: desc.Primary, Direction: string(desc.Direction),
-		StepBudget: cfg.Campaign.Budget.Steps, Features: desc.FeatureDimensions,
+		StepBudget: cfg.Campaign.Budget.Steps, Features: desc.FeatureDimensions, Offline: offlineRoles(cfg),
 	}); err != nil {
 		return err
 	}
@@ -122,6 +123,9 @@ func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) er
 	if !a.json {
 		fmt.Fprintf(s.Stderr, "Campaign %s: task %s, %d worker(s), sampler %s\n", cfg.Campaign.Name, desc.Name, cfg.Campaign.Workers, db.Sampler)
 		fmt.Fprintf(s.Stderr, "  researcher: %s\n  state:      %s\n", describeRole(cfg, cfg.Roles.Researcher), a.state)
+		if offline := offlineRoles(cfg); len(offline) > 0 {
+			fmt.Fprintf(s.Stderr, "  offline:    %s (no model: no calls or tokens are counted for them)\n", strings.Join(offline, ", "))
+		}
 	}
 	base, cogDB, err := openCognition(ctx, cfg, a.state)
 	if err != nil {
@@ -143,7 +147,10 @@ func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) er
 		Workers: cfg.Campaign.Workers, SampleN: db.SampleN, Seed: cfg.Campaign.Seed,
 		Budget:    engine.Budget{Steps: b.Steps, Wall: b.Wall, Tokens: b.Tokens, USD: b.USD, Target: b.Target},
 		Cognition: base, TopK: cfg.Cognition.TopK, MinScore: cfg.Cognition.MinScore,
-		Progress: progress.Update,
+		OfflineInsights: offlineInsights(cfg.Cognition),
+		Progress:        progress.Update,
+
+		MaxInfraFailures: cfg.Campaign.MaxInfraFailures,
 	}
 	if err := researchConfig(cfg, &ecfg, cogDB); err != nil {
 		return err
@@ -225,6 +232,7 @@ func report(ctx context.Context, st *store.Store, top int) (views.Report, error)
 		return r, err
 	}
 	r.Campaign, r.Task, r.Primary, r.Direction, r.Budget = info.Campaign, info.Task, info.Primary, info.Direction, info.StepBudget
+	r.Offline = info.Offline
 	r.Dir = st.Dir()
 	nodes, err := st.Nodes(ctx)
 	if err != nil {
@@ -239,7 +247,10 @@ func report(ctx context.Context, st *store.Store, top int) (views.Report, error)
 			continue
 		}
 		r.Done++
-		if !n.Valid {
+		switch {
+		case n.Status == store.StatusInfraFailed:
+			r.InfraFailures++
+		case !n.Valid:
 			r.Failures++
 		}
 	}

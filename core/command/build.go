@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -232,6 +233,46 @@ func describeRole(cfg *campaign.Config, label string) string {
 	return fmt.Sprintf("model.%s: %s at %s", label, m.Name, base)
 }
 
+// offlineRoles names the roles that run with no model, for the header,
+// the store's Info and the reports.
+func offlineRoles(cfg *campaign.Config) []string {
+	offline := func(label string) bool {
+		m, ok := cfg.Models[label]
+		return !ok || m.Provider == campaign.ProviderOffline
+	}
+	researchers := cfg.Roles.Researchers
+	if len(researchers) == 0 {
+		researchers = []string{cfg.Roles.Researcher}
+	}
+	var roles []string
+	for _, r := range []struct {
+		role   string
+		labels []string
+	}{
+		{"researcher", researchers},
+		{"analyzer", []string{cfg.Roles.Analyzer}},
+		{"judge", []string{cfg.Research.Judge.Model}},
+		{"novelty", []string{cfg.Research.Novelty.Confirm}},
+		{"manager", []string{cfg.Research.Manager.Model}},
+	} {
+		for _, label := range r.labels {
+			optional := r.role != "researcher" && r.role != "analyzer"
+			if (label != "" || !optional) && offline(label) {
+				roles = append(roles, r.role)
+				break
+			}
+		}
+	}
+	return roles
+}
+
+// offlineInsights says whether the offline analyzer's insights go to the
+// cognition base: always to the embedded one, the campaign's own; to a
+// weaviate base, which other campaigns read, only when the file asks.
+func offlineInsights(c campaign.Cognition) bool {
+	return c.Store != campaign.StoreWeaviate || c.ShareOfflineInsights
+}
+
 // analyzer builds the analyzer role. A model that cannot analyze (the
 // offline provider) gets the offline analyzer.
 func analyzer(cfg *campaign.Config, seed int64) (roles.Analyzer, error) {
@@ -246,6 +287,8 @@ func analyzer(cfg *campaign.Config, seed int64) (roles.Analyzer, error) {
 	return roles.LLMAnalyzer{Provider: p, Seed: seed}, nil
 }
 
-func newSandbox(ctx context.Context) (*sandbox.Runtime, error) {
-	return sandbox.NewRuntime(ctx, sandbox.Options{CacheDir: filepath.Join(cacheDir(), "sandbox")})
+// newSandbox starts the campaign's sandbox; a one-time build it must do
+// first (the JavaScript interpreter) is announced on progress.
+func newSandbox(ctx context.Context, progress io.Writer) (*sandbox.Runtime, error) {
+	return sandbox.NewRuntime(ctx, sandbox.Options{CacheDir: sandboxCacheDir(), Progress: progressTo(progress)})
 }

@@ -41,12 +41,17 @@ func researchConfig(cfg *campaign.Config, ec *engine.Config, cache *cognition.DB
 		ec.Judge = &engine.Judge{Provider: p, Weight: r.Judge.Weight, Rubric: r.Judge.Rubric}
 	}
 	if r.Novelty.Enabled {
-		var emb cognition.Embedder = cognition.NewOffline(cfg.Cognition.Dimensions)
-		if label := cfg.Cognition.Embedder; label != "" {
-			m := cfg.Models[label]
-			emb = cognition.NewOpenAI(cognition.OpenAIConfig{BaseURL: m.BaseURL, APIKey: m.APIKey, Model: m.Name, Cache: cache}, cfg.Cognition.Dimensions)
+		// Without a threshold the check compares programs only: the
+		// offline embedder puts nearly every small edit within 0.98.
+		ec.Novelty = &engine.Novelty{Threshold: r.Novelty.Threshold}
+		if r.Novelty.Threshold > 0 {
+			var emb cognition.Embedder = cognition.NewOffline(cfg.Cognition.Dimensions)
+			if label := cfg.Cognition.Embedder; label != "" {
+				m := cfg.Models[label]
+				emb = cognition.NewOpenAI(cognition.OpenAIConfig{BaseURL: m.BaseURL, APIKey: m.APIKey, Model: m.Name, Cache: cache}, cfg.Cognition.Dimensions)
+			}
+			ec.Novelty.Embedder = emb
 		}
-		ec.Novelty = &engine.Novelty{Embedder: emb, Threshold: r.Novelty.Threshold}
 		if r.Novelty.Confirm != "" {
 			p, err := modelRole(cfg, r.Novelty.Confirm, "novelty confirmation")
 			if err != nil {
@@ -89,7 +94,11 @@ func describeResearch(ec engine.Config) string {
 		on = append(on, fmt.Sprintf("judge (weight %.2g)", ec.Judge.Weight))
 	}
 	if ec.Novelty != nil {
-		on = append(on, fmt.Sprintf("novelty (similarity %.3g)", ec.Novelty.Threshold))
+		if ec.Novelty.Threshold > 0 {
+			on = append(on, fmt.Sprintf("novelty (repeats, and similarity %.3g)", ec.Novelty.Threshold))
+		} else {
+			on = append(on, "novelty (repeats)")
+		}
 	}
 	if len(ec.Researchers) > 1 {
 		choice := ec.Choice

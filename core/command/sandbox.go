@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/asi-evolve/asi/sandbox"
@@ -27,16 +31,88 @@ type sandboxRunArgs struct {
 
 // runSandbox dispatches `asi sandbox <subcommand>`.
 func runSandbox(ctx context.Context, args []string, s Streams) int {
-	const usageLine = "run [flags] FILE [-- ARGS...]"
-	if len(args) == 0 || args[0] != "run" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
-			fmt.Fprintf(s.Stderr, "Usage: asi sandbox %s\n\nRuns one program the way a campaign would; 'asi sandbox run -h' lists the flags.\n", usageLine)
-			return exitOK
-		}
-		fmt.Fprintf(s.Stderr, "Usage: asi sandbox %s\n", usageLine)
-		return exitUsage
+	const usage = "Usage: asi sandbox run [flags] FILE [-- ARGS...]\n       asi sandbox prepare [LANGUAGE...]\n"
+	switch {
+	case len(args) > 0 && args[0] == "run":
+		return runSandboxRun(ctx, args[1:], s)
+	case len(args) > 0 && args[0] == "prepare":
+		return runSandboxPrepare(ctx, args[1:], s)
+	case len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help"):
+		fmt.Fprintf(s.Stderr, "%s\nrun runs one program the way a campaign would ('asi sandbox run -h' lists the flags);\n"+
+			"prepare builds the interpreters a language needs into the cache (default: javascript),\n"+
+			"so that the first candidate does not wait for them.\n", usage)
+		return exitOK
 	}
-	return runSandboxRun(ctx, args[1:], s)
+	fmt.Fprint(s.Stderr, usage)
+	return exitUsage
+}
+
+// sandboxCacheDir is the cache every sandbox of asi shares: campaigns,
+// `asi sandbox run` and `asi sandbox prepare`.
+func sandboxCacheDir() string {
+	return filepath.Join(cacheDir(), "sandbox")
+}
+
+// progressTo returns a sandbox progress callback that writes each line to w.
+func progressTo(w io.Writer) func(string) {
+	var mu sync.Mutex
+	return func(line string) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintln(w, line)
+	}
+}
+
+// preparePrograms are the smallest programs that make a toolchain build
+// (and cache) everything it reuses across candidates.
+var preparePrograms = map[string]map[string][]byte{
+	"javascript": {"main.js": []byte("console.log('ready')\n")},
+	"go":         {"main.go": []byte("package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"ready\") }\n")},
+	"c":          {"main.c": []byte("#include <stdio.h>\nint main(void) { puts(\"ready\"); return 0; }\n")},
+	"python":     {"main.py": []byte("print('ready')\n")},
+}
+
+// runSandboxPrepare builds and caches what each named language needs, then
+// runs a one-line program in it: `make build` runs it for javascript, whose
+// interpreter is otherwise built when the first candidate needs it.
+func runSandboxPrepare(ctx context.Context, args []string, s Streams) int {
+	fs := newFlags("sandbox prepare", "[LANGUAGE...]", s)
+	cache := fs.String("cache", sandboxCacheDir(), "cache of builds and compiled modules")
+	langs, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(langs) == 0 {
+		langs = []string{"javascript"}
+	}
+	for _, lang := range langs {
+		if _, known := preparePrograms[lang]; !known {
+			fmt.Fprintf(s.Stderr, "asi sandbox prepare: %q: want one of %s\n", lang, strings.Join(slices.Sorted(maps.Keys(preparePrograms)), ", "))
+			return exitUsage
+		}
+	}
+	rt, err := sandbox.NewRuntime(ctx, sandbox.Options{CacheDir: *cache, Progress: progressTo(s.Stderr)})
+	if err != nil {
+		fmt.Fprintf(s.Stderr, "asi sandbox prepare: %v\n", err)
+		return exitError
+	}
+	defer rt.Close(ctx)
+	for _, lang := range langs {
+		start := time.Now()
+		p, err := rt.Prepare(ctx, lang, preparePrograms[lang])
+		if err != nil {
+			fmt.Fprintf(s.Stderr, "asi sandbox prepare: %s: %v\n", lang, err)
+			return exitError
+		}
+		res, err := rt.RunProgram(ctx, p, sandbox.NewConfig().WithTimeout(time.Minute))
+		p.Close()
+		if err != nil || !res.OK() || strings.TrimSpace(string(res.Stdout)) != "ready" {
+			fmt.Fprintf(s.Stderr, "asi sandbox prepare: %s: a one-line program did not run: %v %s %s\n", lang, err, res.Reason, res.Detail)
+			return exitError
+		}
+		fmt.Fprintf(s.Stdout, "sandbox: %s ready (%s) in %s\n", lang, time.Since(start).Round(time.Millisecond), *cache)
+	}
+	return exitOK
 }
 
 // runSandboxRun runs one program in the sandbox and prints the result.
@@ -49,7 +125,7 @@ func runSandboxRun(ctx context.Context, args []string, s Streams) int {
 	fs.StringVar(&a.memory, "memory", "64MiB", "memory limit of the guest (KiB, MiB, GiB)")
 	fs.StringVar(&a.stdin, "stdin", "", "file to give the guest as standard input")
 	fs.BoolVar(&a.json, "json", false, "print the result as JSON")
-	fs.StringVar(&a.cacheDir, "cache", sandbox.CacheDir(), "cache of builds and compiled modules")
+	fs.StringVar(&a.cacheDir, "cache", sandboxCacheDir(), "cache of builds and compiled modules")
 	fs.StringVar(&a.engine, "engine", "", "wasm engine for the program: interpreter (the default: starts at once) or compiler (runs faster)")
 	var rest []string
 	if i := indexOf(args, "--"); i >= 0 {
@@ -92,7 +168,7 @@ func runSandboxRun(ctx context.Context, args []string, s Streams) int {
 		cfg = cfg.WithStdin(in)
 	}
 
-	rt, err := sandbox.NewRuntime(ctx, sandbox.Options{CacheDir: a.cacheDir, Engine: sandbox.Engine(a.engine)})
+	rt, err := sandbox.NewRuntime(ctx, sandbox.Options{CacheDir: a.cacheDir, Engine: sandbox.Engine(a.engine), Progress: progressTo(s.Stderr)})
 	if err != nil {
 		fmt.Fprintf(s.Stderr, "asi sandbox run: %v\n", err)
 		return exitError

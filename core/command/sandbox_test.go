@@ -53,3 +53,23 @@ func TestSandboxRun(t *testing.T) {
 		})
 	}
 }
+
+// TestSandboxPrepare checks `asi sandbox prepare`, which `make build` runs:
+// it builds what a language needs into the cache and runs a one-line
+// program there, so a later run of that language builds nothing.
+func TestSandboxPrepare(t *testing.T) {
+	cache := t.TempDir()
+	stdout, stderr, code := run(t, "sandbox", "prepare", "-cache", cache, "go")
+	if code != exitOK || !strings.Contains(stdout, "sandbox: go ready") {
+		t.Fatalf("prepare go: exit %d\nstdout %q\nstderr %q", code, stdout, stderr)
+	}
+	builds, err := filepath.Glob(filepath.Join(cache, "gobuild", "*.wasm"))
+	if err != nil || len(builds) != 1 {
+		t.Fatalf("cache holds %d Go builds (%v), want the one prepare made", len(builds), err)
+	}
+
+	_, stderr, code = run(t, "sandbox", "prepare", "-cache", cache, "cobol")
+	if code != exitUsage || !strings.Contains(stderr, `"cobol": want one of c, go, javascript, python`) {
+		t.Errorf("prepare cobol: exit %d, stderr %q; want a usage error naming the languages", code, stderr)
+	}
+}

@@ -28,6 +28,8 @@ import (
 	"github.com/asi-evolve/asi/core/sampling"
 	"github.com/asi-evolve/asi/core/store"
 	"github.com/asi-evolve/asi/core/task"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // testSecret stands for an API key in the campaign's environment.
@@ -275,7 +277,7 @@ func newBrowser(t *testing.T) context.Context {
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		if path, err = exec.LookPath("chromium-browser"); err != nil {
-			t.Skip("chromium is not installed: run scripts/ci/install-chromium.sh")
+			testenv.Skipf(t, "chromium is not installed: run scripts/ci/install-chromium.sh")
 		}
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],

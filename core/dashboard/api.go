@@ -59,11 +59,14 @@ type summaryJSON struct {
 	Features         []string  `json:"features"`
 	Done             int       `json:"done"`
 	Failures         int       `json:"failures"`
+	InfraFailures    int       `json:"infra_failures"` // evaluations that could not run
 	Running          int       `json:"running"`
 	Calls            int       `json:"llm_calls"`
 	PromptTokens     int64     `json:"prompt_tokens"`
 	CompletionTokens int64     `json:"completion_tokens"`
 	CostUSD          float64   `json:"cost_usd"`
+	OfflineRoles     []string  `json:"offline_roles"`   // roles that ran with no model
+	OfflineAnswers   int       `json:"offline_answers"` // their answers: not LLM calls, no tokens
 	Best             *nodeJSON `json:"best"`
 	Initial          *nodeJSON `json:"initial"`
 	Updated          time.Time `json:"updated"`
@@ -72,9 +75,12 @@ type summaryJSON struct {
 func summarize(name string, c *report.Campaign) summaryJSON {
 	s := summaryJSON{
 		Name: name, Task: c.Task, Primary: c.Primary, Direction: c.Direction, Budget: c.Budget, Features: c.Features,
-		Done: c.Done(), Failures: c.FailureCount(), Running: c.Steps.Running,
+		Done: c.Done(), Failures: c.FailureCount(), InfraFailures: c.InfraFailureCount(), Running: c.Steps.Running,
 		Calls: c.Usage.Calls, PromptTokens: c.Usage.PromptTokens, CompletionTokens: c.Usage.CompletionTokens,
-		CostUSD: c.Usage.CostUSD,
+		CostUSD: c.Usage.CostUSD, OfflineRoles: c.Offline, OfflineAnswers: c.Usage.Offline,
+	}
+	if s.OfflineRoles == nil {
+		s.OfflineRoles = []string{}
 	}
 	if s.Direction == "" {
 		s.Direction = "maximize"

@@ -289,6 +289,34 @@ func TestStreamSendsNewNodes(t *testing.T) {
 	}
 }
 
+// A node whose evaluation could not run (the task plugin failed) is
+// counted apart from the failed candidates, and is not a failure reason.
+func TestInfraFailuresCountedApart(t *testing.T) {
+	st, dir := fillStore(t)
+	n := store.Node{Step: 3, Parents: []int64{2}, Name: "crashed", Code: "a = 4\n", Status: store.StatusInfraFailed,
+		Error: `evaluate stage "run": plugin crashed: number died while evaluating node 4 (panic: boom)`}
+	if _, err := st.Commit(context.Background(), &n, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	hs := newTestServer(t, Config{Dirs: []string{dir}})
+	code, body := get(t, hs.URL+"/api/campaigns/demo")
+	if code != http.StatusOK {
+		t.Fatalf("status %d: %s", code, body)
+	}
+	var v campaignJSON
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Summary.Done != 3 || v.Summary.Failures != 1 || v.Summary.InfraFailures != 1 {
+		t.Errorf("summary: %d done, %d failures, %d infrastructure failures; want 3, 1 and 1", v.Summary.Done, v.Summary.Failures, v.Summary.InfraFailures)
+	}
+	for _, f := range v.Failures {
+		if strings.Contains(f.Reason, "plugin crashed") {
+			t.Errorf("failure reasons list the crash: %+v", v.Failures)
+		}
+	}
+}
+
 func TestUnknownCampaignAndNode(t *testing.T) {
 	_, dir := fillStore(t)
 	hs := newTestServer(t, Config{Dirs: []string{dir}})

@@ -70,6 +70,7 @@ func TestCognitionIsShownStoredAndLearned(t *testing.T) {
 	e := newEngine(t, st, &numberTask{}, rec, func(c *Config) {
 		c.Budget.Steps = 8
 		c.Cognition, c.TopK = base, 3
+		c.OfflineInsights = true // the offline analyzer stands in for a model
 	})
 	if _, err := e.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -219,6 +220,7 @@ func TestCognitionWeaviateRestartMidCampaign(t *testing.T) {
 		c.Budget.Steps = 10
 		c.Workers = 1
 		c.Cognition = base
+		c.OfflineInsights = true // the offline analyzer stands in for a model
 		c.Progress = func(p Progress) {
 			switch p.Done {
 			case 3:

@@ -8,9 +8,16 @@
 //   - The sampler is rebuilt from the stored nodes at start; it keeps no
 //     state of its own that the store does not have.
 //   - A bad candidate (unparsable reply, edit that does not apply, build or
-//     run failure, invalid answer, a task that crashed) becomes a failed node
-//     with its reason and the campaign goes on. A provider that stays down
-//     after its retries stops the campaign with that error.
+//     run failure, invalid answer, a metric that is not a finite number)
+//     becomes a failed node with its reason and the campaign goes on. A
+//     provider that stays down after its retries stops the campaign with
+//     that error.
+//   - An evaluation that could not run (the task returned an error: its
+//     plugin crashed or overran its deadline) is not the candidate's
+//     failure: the node is StatusInfraFailed, counted apart, not repaired,
+//     not analysed, and nothing about it reaches the cognition base.
+//     MaxInfraFailures of them in a row stop the campaign with
+//     ErrTaskFailing.
 //   - The cognition base is advisory: a retrieval that fails becomes a
 //     warning event and the step designs without it; a write-back that
 //     fails is queued by the base (or warned about), never fatal. The IDs
@@ -18,8 +25,17 @@
 //   - Each step's randomness comes from the campaign seed and the step
 //     number, so a re-run step makes the same choices given the same state.
 //   - The money budget is never knowingly exceeded: every LLM call books
-//     the dearest call's cost before it is sent, and a step is only
-//     claimed while the expected cost of the steps in flight fits.
+//     the most it can cost (llm.MaxCost: its prompt at one token per byte,
+//     its reply at its limit) before it is sent, and a step is only
+//     claimed while the expected cost of the steps in flight fits. Only a
+//     provider that cannot bound a call is booked at the dearest call seen.
+//   - The offline search operator is no model: its answers are recorded
+//     under store.OfflineProvider and count as no calls, tokens or money,
+//     and no prompt is built for it. The offline analyzer's insights reach
+//     the cognition base only with Config.OfflineInsights, tagged
+//     TagOffline.
+//   - A campaign whose initial program failed stops before any step with
+//     ErrInitialFailed, its error and feedback.
 //   - The judge, the novelty check and the manager are advisory like the
 //     cognition base: their failures are warnings. Repairs, judge scores,
 //     novelty rejections and cascade savings are node metrics, so the

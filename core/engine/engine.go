@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -69,7 +69,28 @@ type Config struct {
 	Choice      string
 	// Manager, when set, writes the prompts' guidance and recommendations.
 	Manager *Manager
+	// OfflineInsights lets the insights of roles.OfflineAnalyzer into
+	// Cognition, tagged TagOffline and with their source saying so. No
+	// model wrote them (a metric delta and the edit's own description), so
+	// by default they are kept out: a base other campaigns read then holds
+	// only what a model concluded.
+	OfflineInsights bool
+	// MaxInfraFailures is how many evaluations in a row (in the order their
+	// nodes are stored, in one Run) may fail to run, the task or its
+	// plugin failing rather than the candidate, before Run stops with an
+	// error wrapping ErrTaskFailing; 0 means DefaultMaxInfraFailures.
+	MaxInfraFailures int
 }
+
+// DefaultMaxInfraFailures is the default of Config.MaxInfraFailures: a
+// plugin that crashes on every evaluation costs five researcher calls, not
+// the budget, while a few unlucky candidates that each kill the plugin
+// (every one already tried twice) do not end a campaign.
+const DefaultMaxInfraFailures = 5
+
+// ErrTaskFailing: evaluations kept failing to run (Config.MaxInfraFailures
+// in a row), so Run stopped rather than spend the budget on them.
+var ErrTaskFailing = errors.New("the task keeps failing")
 
 // Cognition is what the engine needs of a cognition base;
 // *cognition.Base implements it.
@@ -78,6 +99,10 @@ type Cognition interface {
 	WriteBack(ctx context.Context, it cognition.Item) (cognition.WriteResult, error)
 }
 
+// TagOffline tags the cognition items that no model wrote (see
+// Config.OfflineInsights).
+const TagOffline = "offline"
+
 // FailureRepeat is how many failures of one class make a failure item.
 const FailureRepeat = 3
 
@@ -85,7 +110,7 @@ const FailureRepeat = 3
 type Progress struct {
 	Done      int // steps with a node, initial program excluded
 	Total     int // Budget.Steps, 0 when unlimited
-	Failures  int
+	Failures  int // candidates that failed
 	Best      float64
 	HasBest   bool
 	Elapsed   time.Duration
@@ -96,6 +121,9 @@ type Progress struct {
 	Spend     float64 // US dollars spent on LLM calls, every run included
 	RunSteps  int     // steps stored by this run, for the rate and ETA
 	Counters  Counters
+	// InfraFailures are the evaluations that could not run (the task or
+	// its plugin failed); they are not in Failures.
+	InfraFailures int
 }
 
 // Counters sum what the research-quality machinery did over the whole
@@ -147,6 +175,7 @@ const (
 	StopUSD         StopReason = "money budget reached"
 	StopTarget      StopReason = "target score reached"
 	StopInterrupted StopReason = "interrupted"
+	StopInitial     StopReason = "the initial program failed"
 	StopError       StopReason = "error"
 )
 
@@ -155,7 +184,7 @@ type Summary struct {
 	Reason       StopReason
 	StepsThisRun int
 	Done         int // steps with a node, initial program excluded
-	Failures     int
+	Failures     int // candidates that failed
 	Resumed      int // abandoned steps handed out again
 	InitialScore float64
 	InitialValid bool
@@ -164,6 +193,9 @@ type Summary struct {
 	Usage        store.Usage
 	Elapsed      time.Duration
 	Counters     Counters
+	// InfraFailures are the evaluations that could not run (the task or
+	// its plugin failed); they are not in Failures.
+	InfraFailures int
 }
 
 // Engine runs one campaign.
@@ -201,6 +233,11 @@ type Engine struct {
 	// pricing while the first call is out.
 	priced, pricing bool
 	pricedCh        chan struct{}
+
+	// Nodes whose evaluation could not run (the task or its plugin failed).
+	infraFailures int   // over the whole campaign
+	infraRun      int   // stored in a row by this run
+	lastInfra     error // the evaluation error of the latest of them
 }
 
 // New checks cfg and asks the task to describe itself.
@@ -320,7 +357,10 @@ func (e *Engine) observe(n store.Node) {
 		e.initial = n
 	} else {
 		e.done++
-		if !n.Valid {
+		switch {
+		case n.Status == store.StatusInfraFailed:
+			e.infraFailures++
+		case !n.Valid:
 			e.failures++
 			e.failureClasses[failureClass(n.Error)]++
 		}
@@ -364,6 +404,10 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 	if err := e.prepare(ctx); err != nil {
 		return e.summary(StopError), err
 	}
+	if err := e.initialFailed(); err != nil {
+		return e.summary(StopInitial), err
+	}
+
 	var wg sync.WaitGroup
 	errs := make(chan error, e.cfg.Workers)
 	runCtx, cancel := context.WithCancel(ctx)
@@ -398,6 +442,30 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 	return e.summary(""), nil
 }
 
+// ErrInitialFailed: the task's initial program failed its evaluation, so
+// no step has a program to start from. Run stops before claiming a step;
+// the error carries the initial node's error and feedback.
+var ErrInitialFailed = errors.New("the initial program failed")
+
+// initialFailed returns an error wrapping ErrInitialFailed when the
+// initial program failed and no node is valid.
+func (e *Engine) initialFailed() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.initial.Valid || e.hasBest {
+		return nil
+	}
+	err := fmt.Errorf("%w (node %d): %s", ErrInitialFailed, store.NodeID(0), e.initial.Error)
+	if fb := strings.TrimSpace(e.initial.Feedback); fb != "" && !strings.Contains(e.initial.Error, fb) {
+		lines := strings.Split(fb, "\n")
+		if len(lines) > 8 {
+			lines = append(lines[:8], fmt.Sprintf("(%d more lines)", len(lines)-8))
+		}
+		err = fmt.Errorf("%w\nfeedback:\n  %s", err, strings.Join(lines, "\n  "))
+	}
+	return err
+}
+
 func (e *Engine) summary(reason StopReason) Summary {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -408,7 +476,7 @@ func (e *Engine) summary(reason StopReason) Summary {
 		reason = StopSteps
 	}
 	return Summary{
-		Reason: reason, StepsThisRun: e.runSteps, Done: e.done, Failures: e.failures, Resumed: e.resumed,
+		Reason: reason, StepsThisRun: e.runSteps, Done: e.done, Failures: e.failures, InfraFailures: e.infraFailures, Resumed: e.resumed,
 		InitialScore: e.initial.Score, InitialValid: e.initial.Valid,
 		Best: e.best, HasBest: e.hasBest, Usage: e.usage, Elapsed: time.Since(e.started),
 		Counters: e.counters,
@@ -484,7 +552,27 @@ func (e *Engine) Step(ctx context.Context) (more bool, err error) {
 		}
 		return false, fmt.Errorf("step %d: %w", step, err)
 	}
+	if err := e.taskFailing(); err != nil {
+		return false, err
+	}
 	return true, nil
+}
+
+// taskFailing returns an error wrapping ErrTaskFailing, and the last
+// evaluation error, once MaxInfraFailures nodes in a row could not be
+// evaluated.
+func (e *Engine) taskFailing() error {
+	limit := e.cfg.MaxInfraFailures
+	if limit <= 0 {
+		limit = DefaultMaxInfraFailures
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.infraRun < limit {
+		return nil
+	}
+	return fmt.Errorf("task %s: %w: the last %d evaluations could not run (the campaign's max_infra_failures is %d); the last one: %w",
+		e.desc.Name, ErrTaskFailing, e.infraRun, limit, e.lastInfra)
 }
 
 func stepRand(seed, step int64) *rand.Rand {
@@ -597,19 +685,29 @@ func (e *Engine) retrieve(ctx context.Context, contextNodes []store.Node, node *
 }
 
 // learn writes the analyzer's insight back to the cognition base, and a
-// failure item once a class of failure has recurred FailureRepeat times.
-// A write-back the base could not apply (queued or lost) is a warning
-// event; the campaign goes on.
+// failure item once a class of candidate failure has recurred
+// FailureRepeat times. Nothing is learned from a node whose evaluation
+// could not run: it says nothing about the candidate. A write-back the
+// base could not apply (queued or lost) is a warning event; the campaign
+// goes on.
 func (e *Engine) learn(ctx context.Context, node *store.Node, insight string) {
-	if e.cfg.Cognition == nil || node.Step == 0 {
+	if e.cfg.Cognition == nil || node.Step == 0 || node.Status == store.StatusInfraFailed {
 		return
 	}
 	var items []cognition.Item
 	if insight = strings.TrimSpace(insight); insight != "" {
-		items = append(items, cognition.Item{
+		it := cognition.Item{
 			Kind: cognition.KindInsight, Content: insight, Node: node.ID,
 			Source: fmt.Sprintf("node %d (%s)", node.ID, node.Name), Tags: []string{e.desc.Name},
-		})
+		}
+		switch {
+		case !e.offlineAnalyzer():
+			items = append(items, it)
+		case e.cfg.OfflineInsights:
+			it.Source += ", offline analyzer (no model)"
+			it.Tags = append(it.Tags, TagOffline)
+			items = append(items, it)
+		}
 	}
 	if !node.Valid {
 		class := failureClass(node.Error)
@@ -635,6 +733,16 @@ func (e *Engine) learn(ctx context.Context, node *store.Node, insight string) {
 			})
 		}
 	}
+}
+
+// offlineAnalyzer says whether the analyses, and so the insights, are
+// written with no model.
+func (e *Engine) offlineAnalyzer() bool {
+	switch e.cfg.Analyzer.(type) {
+	case roles.OfflineAnalyzer, *roles.OfflineAnalyzer:
+		return true
+	}
+	return false
 }
 
 // failureClass reduces an error to what recurs: its first line, with
@@ -672,7 +780,8 @@ func (e *Engine) design(ctx context.Context, step int64, res llm.Provider, rng *
 		roleNodes[i] = roleNode(n)
 		llmParents[i] = llm.Parent{NodeID: n.ID, Code: n.Code, Score: n.Score}
 	}
-	messages := roles.ResearcherPrompt(e.researcherDesc(), roleNodes, knowledge)
+	offline := llm.IsOffline(res)
+	messages := messagesFor(res, func() []llm.Message { return roles.ResearcherPrompt(e.researcherDesc(), roleNodes, knowledge) })
 	const attempts = 3 // first try, one retry with the reason, one full rewrite
 	var reason string
 	for attempt := range attempts {
@@ -693,10 +802,11 @@ func (e *Engine) design(ctx context.Context, step int64, res llm.Provider, rng *
 			return code, nil
 		}
 		reason = why
-		switch attempt {
-		case 0:
+		switch {
+		case offline: // it reads no prompt: the next seed is the next try
+		case attempt == 0:
 			messages = roles.RetryPrompt(messages, resp.Content, why)
-		case 1:
+		case attempt == 1:
 			messages = roles.RewritePrompt(messages, resp.Content, why)
 		}
 	}
@@ -743,7 +853,7 @@ func applyReply(parent, reply string) (code, name, motivation, reason string) {
 
 // callAs makes a call to p and records it under role.
 func (e *Engine) callAs(ctx context.Context, step int64, role string, p llm.Provider, req llm.Request) (llm.Response, error) {
-	est, ok := e.reserve(ctx)
+	est, ok := e.reserve(ctx, p, req)
 	if !ok {
 		return llm.Response{}, errOverBudget
 	}
@@ -751,8 +861,27 @@ func (e *Engine) callAs(ctx context.Context, step int64, role string, p llm.Prov
 	resp, err := p.Complete(ctx, req)
 	recorded := req
 	recorded.Role = role
-	e.record(ctx, step, p.Name(), recorded, resp, err)
+	e.record(ctx, step, providerName(p), recorded, resp, err)
 	return resp, err
+}
+
+// providerName is the name p's calls are recorded under:
+// store.OfflineProvider for the offline search operator, whose answers
+// are no model's calls.
+func providerName(p llm.Provider) string {
+	if llm.IsOffline(p) {
+		return store.OfflineProvider
+	}
+	return p.Name()
+}
+
+// messagesFor builds a prompt only for a provider that reads one: the
+// offline search operator reads the parents, not the prose.
+func messagesFor(p llm.Provider, build func() []llm.Message) []llm.Message {
+	if llm.IsOffline(p) {
+		return nil
+	}
+	return build()
 }
 
 func (e *Engine) record(ctx context.Context, step int64, provider string, req llm.Request, resp llm.Response, callErr error) {
@@ -767,6 +896,16 @@ func (e *Engine) record(ctx context.Context, step int64, provider string, req ll
 	}
 	if callErr != nil {
 		c.Error = callErr.Error()
+	}
+	if provider == store.OfflineProvider {
+		// No model answered: the exchange is kept for the node's record
+		// and counted as offline, never as a call, tokens or money.
+		if err := e.cfg.Store.RecordCall(context.WithoutCancel(ctx), c); err == nil {
+			e.mu.Lock()
+			e.usage.Offline++
+			e.mu.Unlock()
+		}
+		return
 	}
 	defer func() {
 		e.mu.Lock()
@@ -791,7 +930,10 @@ func (e *Engine) record(ctx context.Context, step int64, provider string, req ll
 	}
 }
 
-// evaluate runs the cascade on node.Code and fills the node's outcome.
+// evaluate runs the cascade on node.Code and fills the node's outcome. An
+// evaluation that could not run (the task returned an error) leaves the
+// node StatusInfraFailed; a result with a metric that is not a finite
+// number is an invalid candidate.
 func (e *Engine) evaluate(ctx context.Context, node *store.Node) map[string][]byte {
 	stages := e.desc.Stages
 	if len(stages) == 0 {
@@ -821,14 +963,31 @@ func (e *Engine) evaluate(ctx context.Context, node *store.Node) map[string][]by
 			e.mu.Unlock()
 		}
 		if err != nil {
-			node.Valid, node.Status = false, store.StatusFailed
+			node.Valid, node.Status = false, store.StatusInfraFailed
 			node.Error = fmt.Sprintf("evaluate stage %q: %v", stage.Name, err)
 			node.Feedback = strings.Join(append(feedback, node.Error), "\n")
+			e.mu.Lock()
+			e.lastInfra = fmt.Errorf("node %d: evaluate stage %q: %w", store.NodeID(node.Step), stage.Name, err)
+			e.mu.Unlock()
 			return artifacts
 		}
+		// A metric that is not a finite number cannot be stored or
+		// compared: the result is invalid, and the researcher is told why.
+		var nonFinite []string
 		for k, v := range res.Metrics {
-			if !math.IsNaN(v) && !math.IsInf(v, 0) {
-				node.Metrics[k] = v
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				nonFinite = append(nonFinite, fmt.Sprintf("metric %q is %v", k, v))
+				continue
+			}
+			node.Metrics[k] = v
+		}
+		if len(nonFinite) > 0 {
+			sort.Strings(nonFinite)
+			why := strings.Join(nonFinite, ", ") + " (every metric must be a finite number)"
+			if res.Valid {
+				res.Valid, res.Feedback = false, strings.TrimSpace(why+"\n"+res.Feedback)
+			} else {
+				res.Feedback = strings.TrimSpace(res.Feedback + "\n" + why)
 			}
 		}
 		for k, v := range res.Artifacts {
@@ -877,6 +1036,10 @@ func (e *Engine) evaluate(ctx context.Context, node *store.Node) map[string][]by
 
 // analyze fills node.Analysis and returns the reusable insight, if any.
 func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, contextNodes []store.Node) (string, error) {
+	if node.Status == store.StatusInfraFailed {
+		node.Analysis = "(no analysis: the evaluation could not run; the task or its plugin failed, not the candidate)"
+		return "", nil
+	}
 	var best *roles.Node
 	for _, n := range contextNodes {
 		if n.Valid && (best == nil || e.better(n.Score, best.Score)) {
@@ -884,15 +1047,16 @@ func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, cont
 			best = &rn
 		}
 	}
-	if _, ok := e.cfg.Analyzer.(roles.LLMAnalyzer); ok {
-		est, ok := e.reserve(ctx)
+	desc := e.analyzerDesc()
+	if la, ok := e.cfg.Analyzer.(roles.LLMAnalyzer); ok {
+		est, ok := e.reserve(ctx, la.Provider, la.Request(desc, roleNode(*node), best))
 		if !ok {
 			node.Analysis = "(no analysis: the money budget cannot afford it)"
 			return "", nil
 		}
 		defer e.unreserve(est)
 	}
-	a, err := e.cfg.Analyzer.Analyze(ctx, e.analyzerDesc(), roleNode(*node), best)
+	a, err := e.cfg.Analyzer.Analyze(ctx, desc, roleNode(*node), best)
 	if a.Response != nil || err != nil {
 		var resp llm.Response
 		if a.Response != nil {
@@ -900,7 +1064,7 @@ func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, cont
 		}
 		name := "analyzer"
 		if p, ok := e.cfg.Analyzer.(roles.LLMAnalyzer); ok {
-			name = p.Provider.Name()
+			name = providerName(p.Provider)
 		}
 		e.record(ctx, step, name, llm.Request{Role: "analyzer", Messages: []llm.Message{{Role: "user", Content: a.Prompt}}}, resp, err)
 	}
@@ -918,9 +1082,13 @@ func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, cont
 
 func (e *Engine) commit(ctx context.Context, n *store.Node, artifacts map[string][]byte, events []store.Event) error {
 	kind, msg := "node", fmt.Sprintf("step %d: %s", n.Step, n.Name)
-	if n.Valid {
+	switch {
+	case n.Valid:
 		msg += fmt.Sprintf(" scored %s = %.6g", e.desc.Primary, n.Score)
-	} else {
+	case n.Status == store.StatusInfraFailed:
+		kind = store.StatusInfraFailed
+		msg += " could not be evaluated: " + firstLine(n.Error)
+	default:
 		kind = "failed"
 		msg += " failed: " + firstLine(n.Error)
 	}
@@ -934,8 +1102,14 @@ func (e *Engine) commit(ctx context.Context, n *store.Node, artifacts map[string
 	if n.Step != 0 {
 		e.runSteps++
 	}
+	switch {
+	case n.Status == store.StatusInfraFailed:
+		e.infraRun++
+	case n.Code != "": // its evaluation ran
+		e.infraRun = 0
+	}
 	p := Progress{
-		Done: e.done, Total: e.cfg.Budget.Steps, Failures: e.failures,
+		Done: e.done, Total: e.cfg.Budget.Steps, Failures: e.failures, InfraFailures: e.infraFailures,
 		Best: e.best.Score, HasBest: e.hasBest, Elapsed: time.Since(e.started),
 		LastNode: n.ID, LastName: n.Name, LastScore: n.Score, LastValid: n.Valid,
 		Spend: e.usage.CostUSD, RunSteps: e.runSteps, Counters: e.counters,

@@ -2,10 +2,12 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"time"
 
@@ -34,52 +36,69 @@ type Judge struct {
 	Rubric   string // "" uses roles.DefaultRubric
 }
 
-// Novelty sends a candidate whose code embedding is within Threshold
-// (cosine similarity) of a stored node's back to the researcher once, with
-// the near twin. Confirm, when set, is asked whether the two really are the
-// same idea before the candidate is sent back.
+// Novelty sends a candidate back to the researcher once, with its twin,
+// when a stored node is its twin: always a node with the same program once
+// comments, blank lines and the spacing between tokens are set aside (see
+// codeKey); and, when Threshold is above 0 and Embedder is set, a node
+// whose code embedding is within Threshold cosine similarity. Confirm,
+// when set, is asked whether the two really are the same idea before the
+// candidate is sent back.
+//
+// The zero Novelty, what a `novelty {}` block gives, sends back exact
+// twins only: with the offline hashing embedder a threshold of 0.98 also
+// sends back most edits of a constant or a few lines.
 type Novelty struct {
-	Embedder  cognition.Embedder
-	Threshold float64 // default 0.98
+	Embedder  cognition.Embedder // read only when Threshold > 0
+	Threshold float64            // cosine similarity in (0, 1]; 0 compares programs only
 	Confirm   llm.Provider
 }
+
+// embeds reports whether the check compares code embeddings too.
+func (nv *Novelty) embeds() bool { return nv.Embedder != nil && nv.Threshold > 0 }
 
 // errOverBudget stops a step before a call that the money budget cannot
 // afford: the step is handed back and the campaign stops with StopUSD.
 var errOverBudget = errors.New("the next call would exceed the money budget")
 
-// reserve books the expected cost of one more LLM call against the money
-// budget, or says it does not fit. The dearest call seen so far is the
-// estimate, and calls in flight hold their bookings, so spend stays under
-// the cap while no call costs more than one already made. unreserve
-// releases the booking once the call's real cost is recorded.
-func (e *Engine) reserve(ctx context.Context) (float64, bool) {
+// reserve books the most a call of p with req can cost against the money
+// budget, or says it does not fit. A provider that bounds its calls
+// (llm.MaxCost: the prompt at one token per byte, the reply at its limit,
+// at the model's prices) is booked at that bound, so recorded spend never
+// passes the cap while the server counts no more tokens than that. A
+// provider that cannot bound a call is booked at the dearest call seen so
+// far, and the first such call goes alone. Calls in flight hold their
+// bookings; unreserve releases one once the call's cost is recorded.
+func (e *Engine) reserve(ctx context.Context, p llm.Provider, req llm.Request) (float64, bool) {
 	if e.cfg.Budget.USD <= 0 {
 		return 0, true
 	}
+	est, bounded := llm.MaxCost(p, req)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	// Until one call has been priced nothing is known: the first call goes
-	// alone and the others wait for its price.
-	for !e.priced && e.pricing {
-		ch := e.pricedCh
-		e.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
+	if !bounded {
+		// Until one call has been priced nothing is known: the first call
+		// goes alone and the others wait for its price.
+		for !e.priced && e.pricing {
+			ch := e.pricedCh
+			e.mu.Unlock()
+			select {
+			case <-ch:
+			case <-ctx.Done():
+				e.mu.Lock()
+				return 0, false
+			}
 			e.mu.Lock()
-			return 0, false
 		}
-		e.mu.Lock()
+		if !e.priced {
+			e.pricing = true
+		}
+		est = e.maxCall
 	}
-	if !e.priced {
-		e.pricing = true
-	}
-	if e.usage.CostUSD+e.reserved+e.maxCall > e.cfg.Budget.USD {
+	if e.usage.CostUSD+e.reserved+est > e.cfg.Budget.USD {
 		return 0, false
 	}
-	e.reserved += e.maxCall
-	return e.maxCall, true
+	e.reserved += est
+	return est, true
 }
 
 func (e *Engine) unreserve(est float64) {
@@ -91,9 +110,10 @@ func (e *Engine) unreserve(est float64) {
 	e.mu.Unlock()
 }
 
-// affordable says whether one more call would fit now, without booking it.
-func (e *Engine) affordable(ctx context.Context) bool {
-	est, ok := e.reserve(ctx)
+// affordable says whether a call of p with req would fit now, without
+// booking it.
+func (e *Engine) affordable(ctx context.Context, p llm.Provider, req llm.Request) bool {
+	est, ok := e.reserve(ctx, p, req)
 	e.unreserve(est)
 	return ok
 }
@@ -118,8 +138,13 @@ func (e *Engine) repair(ctx context.Context, step int64, res llm.Provider, rng *
 			node.Metrics[MetricRepairs] = float64(attempts)
 		}
 	}()
-	for attempts < e.cfg.MaxRepairs && node.Code != "" && !node.Valid && ctx.Err() == nil {
-		if !e.affordable(ctx) {
+	// A node whose evaluation could not run has nothing to repair.
+	for attempts < e.cfg.MaxRepairs && node.Code != "" && !node.Valid && node.Status != store.StatusInfraFailed && ctx.Err() == nil {
+		req := llm.Request{
+			Role: "researcher", Messages: messagesFor(res, func() []llm.Message { return roles.RepairPrompt(e.desc, roleNode(*node)) }),
+			Parents: []llm.Parent{{NodeID: 0, Code: node.Code}},
+		}
+		if !e.affordable(ctx, res, req) {
 			*events = append(*events, store.Event{Kind: "repair", Message: fmt.Sprintf("step %d: repair skipped: the money budget cannot afford it", step)})
 			break
 		}
@@ -129,11 +154,8 @@ func (e *Engine) repair(ctx context.Context, step int64, res llm.Provider, rng *
 			artifacts = map[string][]byte{}
 		}
 		artifacts[fmt.Sprintf("repair-%d-failed.txt", attempts)] = []byte("error: " + failure + "\n\n" + failed)
-		messages := roles.RepairPrompt(e.desc, roleNode(*node))
-		resp, err := e.callAs(ctx, step, "repair", res, llm.Request{
-			Role: "researcher", Messages: messages, Seed: rng.Int64(),
-			Parents: []llm.Parent{{NodeID: 0, Code: failed}},
-		})
+		req.Seed = rng.Int64()
+		resp, err := e.callAs(ctx, step, "repair", res, req)
 		if errors.Is(err, errOverBudget) {
 			delete(artifacts, fmt.Sprintf("repair-%d-failed.txt", attempts))
 			attempts--
@@ -169,12 +191,14 @@ func (e *Engine) repair(ctx context.Context, step int64, res llm.Provider, rng *
 // or an unreadable reply becomes a warning event.
 func (e *Engine) judge(ctx context.Context, step int64, node *store.Node, events *[]store.Event) {
 	j := e.cfg.Judge
-	if j == nil || j.Provider == nil || !node.Valid || !e.affordable(ctx) {
+	if j == nil || j.Provider == nil || !node.Valid {
 		return
 	}
-	resp, err := e.callAs(ctx, step, "judge", j.Provider, llm.Request{
-		Role: "judge", Messages: roles.JudgePrompt(e.desc, roleNode(*node), j.Rubric),
-	})
+	req := llm.Request{Role: "judge", Messages: roles.JudgePrompt(e.desc, roleNode(*node), j.Rubric)}
+	if !e.affordable(ctx, j.Provider, req) {
+		return
+	}
+	resp, err := e.callAs(ctx, step, "judge", j.Provider, req)
 	if err == nil {
 		var score float64
 		if score, err = roles.ParseJudgement(resp.Content); err == nil {
@@ -214,55 +238,77 @@ func (e *Engine) observeRange(n store.Node) {
 	e.lo, e.hi = min(e.lo, s), max(e.hi, s)
 }
 
+// codeVector is what the novelty check keeps of a stored node: the
+// fingerprint of its code and, when embeddings are on, its embedding.
 type codeVector struct {
 	id  int64
+	key [sha256.Size]byte
 	vec []float32
 }
 
-// embedStored embeds the code of the stored nodes for the novelty check.
+// embedStored fingerprints (and embeds, when embeddings are on) the code of
+// the stored nodes for the novelty check.
 func (e *Engine) embedStored(ctx context.Context, nodes []store.Node) error {
 	nv := e.cfg.Novelty
-	if nv == nil || nv.Embedder == nil || len(nodes) == 0 {
+	if nv == nil {
 		return nil
 	}
-	texts := make([]string, len(nodes))
-	for i, n := range nodes {
-		texts[i] = n.Code
+	nodes = slices.DeleteFunc(slices.Clone(nodes), func(n store.Node) bool { return n.Code == "" })
+	if len(nodes) == 0 {
+		return nil
 	}
-	vecs, err := nv.Embedder.Embed(ctx, texts)
-	if err != nil {
-		return fmt.Errorf("novelty: embed stored nodes: %w", err)
+	var vecs [][]float32
+	if nv.embeds() {
+		texts := make([]string, len(nodes))
+		for i, n := range nodes {
+			texts[i] = n.Code
+		}
+		var err error
+		if vecs, err = nv.Embedder.Embed(ctx, texts); err != nil {
+			return fmt.Errorf("novelty: embed stored nodes: %w", err)
+		}
 	}
 	e.mu.Lock()
 	for i, n := range nodes {
-		e.vectors = append(e.vectors, codeVector{n.ID, vecs[i]})
+		v := codeVector{id: n.ID, key: codeKey(e.desc.Language, n.Code)}
+		if vecs != nil {
+			v.vec = vecs[i]
+		}
+		e.vectors = append(e.vectors, v)
 	}
 	e.mu.Unlock()
 	return nil
 }
 
-// twin returns the stored node nearest to code when it is within the
-// novelty threshold.
-func (e *Engine) twin(ctx context.Context, code string) (id int64, sim float64, vec []float32, ok bool) {
+// twin returns the stored node code repeats: the first with the same
+// fingerprint (exact, similarity 1) or, when embeddings are on, the
+// nearest by code embedding when it is within the threshold.
+func (e *Engine) twin(ctx context.Context, code string) (id int64, sim float64, exact, ok bool) {
 	nv := e.cfg.Novelty
-	vecs, err := nv.Embedder.Embed(ctx, []string{code})
-	if err != nil || len(vecs) != 1 {
-		return 0, 0, nil, false
-	}
-	vec = vecs[0]
-	threshold := nv.Threshold
-	if threshold <= 0 {
-		threshold = 0.98
+	key := codeKey(e.desc.Language, code)
+	var vec []float32
+	if nv.embeds() {
+		if vecs, err := nv.Embedder.Embed(ctx, []string{code}); err == nil && len(vecs) == 1 {
+			vec = vecs[0]
+		}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	best := -2.0
 	for _, v := range e.vectors {
-		if s := cosine(vec, v.vec); s > best {
-			best, id = s, v.id
+		if v.key == key {
+			return v.id, 1, true, true
+		}
+		if vec != nil && v.vec != nil {
+			if s := cosine(vec, v.vec); s > best {
+				best, id = s, v.id
+			}
 		}
 	}
-	return id, best, vec, best >= threshold
+	if vec == nil {
+		return 0, 0, false, false
+	}
+	return id, best, false, best >= nv.Threshold
 }
 
 func cosine(a, b []float32) float64 {
@@ -283,10 +329,10 @@ func cosine(a, b []float32) float64 {
 // researcher once with the twin; what comes back is used whatever it is.
 func (e *Engine) novel(ctx context.Context, step int64, res llm.Provider, rng *rand.Rand, parent store.Node, code string, node *store.Node, events *[]store.Event) (string, error) {
 	nv := e.cfg.Novelty
-	if nv == nil || nv.Embedder == nil || code == "" {
+	if nv == nil || code == "" {
 		return code, nil
 	}
-	id, sim, _, near := e.twin(ctx, code)
+	id, sim, exact, near := e.twin(ctx, code)
 	if !near {
 		return code, nil
 	}
@@ -294,23 +340,28 @@ func (e *Engine) novel(ctx context.Context, step int64, res llm.Provider, rng *r
 	if err != nil {
 		return code, nil // advisory: the node is evaluated as it is
 	}
-	if nv.Confirm != nil && e.affordable(ctx) {
-		resp, err := e.callAs(ctx, step, "novelty", nv.Confirm, llm.Request{
-			Role: "novelty", Messages: roles.SameIdeaPrompt(code, twinNode.Code),
-		})
+	confirm := llm.Request{Role: "novelty", Messages: roles.SameIdeaPrompt(code, twinNode.Code)}
+	if nv.Confirm != nil && e.affordable(ctx, nv.Confirm, confirm) {
+		resp, err := e.callAs(ctx, step, "novelty", nv.Confirm, confirm)
 		if err == nil && !roles.ParseSame(resp.Content) {
 			return code, nil
 		}
 	}
-	if !e.affordable(ctx) {
+	again := llm.Request{
+		Role: "researcher", Messages: messagesFor(res, func() []llm.Message { return roles.DuplicatePrompt(e.desc, roleNode(parent), roleNode(twinNode)) }),
+		Parents: []llm.Parent{{NodeID: parent.ID, Code: parent.Code, Score: parent.Score}},
+	}
+	if !e.affordable(ctx, res, again) {
 		return code, nil
 	}
 	node.Metrics[MetricNovelty] = 1
-	*events = append(*events, store.Event{Kind: "novelty", Message: fmt.Sprintf("step %d: %q is a near twin of node %d (similarity %.3f); sent back once", step, node.Name, id, sim)})
-	resp, err := e.callAs(ctx, step, "researcher", res, llm.Request{
-		Role: "researcher", Messages: roles.DuplicatePrompt(e.desc, roleNode(parent), roleNode(twinNode)),
-		Parents: []llm.Parent{{NodeID: parent.ID, Code: parent.Code, Score: parent.Score}}, Seed: rng.Int64(),
-	})
+	why := fmt.Sprintf("is a near twin of node %d (similarity %.3f)", id, sim)
+	if exact {
+		why = fmt.Sprintf("repeats node %d (the same code once comments and spacing are set aside)", id)
+	}
+	*events = append(*events, store.Event{Kind: "novelty", Message: fmt.Sprintf("step %d: %q %s; sent back once", step, node.Name, why)})
+	again.Seed = rng.Int64()
+	resp, err := e.callAs(ctx, step, "researcher", res, again)
 	if errors.Is(err, errOverBudget) {
 		return code, nil
 	}
@@ -325,18 +376,21 @@ func (e *Engine) novel(ctx context.Context, step int64, res llm.Provider, rng *r
 	return fresh, nil
 }
 
-// addVector remembers a committed node's code embedding.
+// addVector remembers a committed node's code fingerprint (and embedding,
+// when embeddings are on).
 func (e *Engine) addVector(ctx context.Context, n store.Node) {
 	nv := e.cfg.Novelty
-	if nv == nil || nv.Embedder == nil || n.Code == "" {
+	if nv == nil || n.Code == "" {
 		return
 	}
-	vecs, err := nv.Embedder.Embed(ctx, []string{n.Code})
-	if err != nil || len(vecs) != 1 {
-		return
+	v := codeVector{id: n.ID, key: codeKey(e.desc.Language, n.Code)}
+	if nv.embeds() {
+		if vecs, err := nv.Embedder.Embed(ctx, []string{n.Code}); err == nil && len(vecs) == 1 {
+			v.vec = vecs[0]
+		}
 	}
 	e.mu.Lock()
-	e.vectors = append(e.vectors, codeVector{n.ID, vecs[0]})
+	e.vectors = append(e.vectors, v)
 	e.mu.Unlock()
 }
 

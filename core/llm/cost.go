@@ -11,6 +11,28 @@ func EstimateTokens(s string) int {
 	return (len(s) + 3) / 4
 }
 
+// DefaultReplyTokens is the reply length MaxCost assumes for a request
+// whose reply limit is unset (neither Request.MaxTokens nor the model's
+// max_tokens): a bound only when the model cannot write more, so set
+// max_tokens for a hard money cap.
+const DefaultReplyTokens = 16384
+
+// messageOverhead bounds the tokens a chat message adds beside its content
+// (role and separators; OpenAI documents 3 to 4).
+const messageOverhead = 16
+
+// MaxPromptTokens bounds the tokens msgs take: one per byte of content,
+// since every token of a byte-level BPE vocabulary (OpenAI's and most open
+// models') stands for at least one byte, plus a fixed overhead per message.
+// It is about four times EstimateTokens: a bound, not a guess.
+func MaxPromptTokens(msgs []Message) int {
+	n := messageOverhead
+	for _, m := range msgs {
+		n += len(m.Role) + len(m.Content) + messageOverhead
+	}
+	return n
+}
+
 // Cost is the price in USD of the given token counts at prices in USD per
 // million tokens.
 func Cost(promptTokens, completionTokens int, priceIn, priceOut float64) float64 {

@@ -17,7 +17,8 @@
 //     only inside EVOLVE-BLOCK regions, and writes the edit as
 //     SEARCH/REPLACE blocks in the researcher reply format. It is a real,
 //     if blind, search operator, deterministic per request seed. Other
-//     roles get ErrUnsupportedRole.
+//     roles get ErrUnsupportedRole. It reads no prompt and reports zero
+//     usage: its answers are no model's calls (IsOffline).
 //   - Recorder wraps a provider and appends every successful exchange to a
 //     JSON-lines file; Replayer answers from such a file by ReplayKey, so a
 //     campaign can be rerun without a server.
@@ -31,5 +32,8 @@
 //     estimated with EstimateTokens. Cost is tokens times the configured
 //     price per million, or the approximate Price table when the campaign
 //     sets none; the table is a convenience and campaign prices win.
+//   - MaxCost bounds a request's cost before it is sent (CostBounder):
+//     the prompt at one token per byte (MaxPromptTokens), the reply at its
+//     limit or DefaultReplyTokens. The money budget books it.
 //   - Every provider is safe for concurrent use.
 package llm

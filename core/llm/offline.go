@@ -29,8 +29,9 @@ func NewOffline() *Offline { return &Offline{} }
 func (*Offline) Name() string { return "offline" }
 
 // Complete answers a researcher request with SEARCH/REPLACE blocks against
-// req.Parents[0]. Other roles get ErrUnsupportedRole. Tokens are estimated
-// with EstimateTokens; the cost is 0.
+// req.Parents[0]; it reads neither req.Messages nor any other field but
+// Role, Parents and Seed. Other roles get ErrUnsupportedRole. The usage is
+// zero: no model read a prompt or wrote a token.
 func (o *Offline) Complete(ctx context.Context, req Request) (Response, error) {
 	start := time.Now()
 	if err := ctx.Err(); err != nil {
@@ -46,17 +47,11 @@ func (o *Offline) Complete(ctx context.Context, req Request) (Response, error) {
 	if err != nil {
 		return Response{}, fmt.Errorf("offline: node %d: %w", req.Parents[0].NodeID, err)
 	}
-	prompt := 0
-	for _, m := range req.Messages {
-		prompt += EstimateTokens(m.Content)
-	}
-	return Response{
-		Content: content,
-		Model:   "offline",
-		Usage:   Usage{PromptTokens: prompt, CompletionTokens: EstimateTokens(content)},
-		Latency: time.Since(start),
-	}, nil
+	return Response{Content: content, Model: "offline", Latency: time.Since(start)}, nil
 }
+
+// MaxCost is 0: an offline answer costs nothing.
+func (*Offline) MaxCost(Request) float64 { return 0 }
 
 // lineEdit replaces one line of the parent.
 type lineEdit struct {
@@ -510,4 +505,7 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-var _ Provider = (*Offline)(nil)
+var (
+	_ Provider    = (*Offline)(nil)
+	_ CostBounder = (*Offline)(nil)
+)

@@ -267,12 +267,44 @@ func TestOfflineUsage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Usage{PromptTokens: 10, CompletionTokens: EstimateTokens(resp.Content)}
-	if diff := cmp.Diff(want, resp.Usage); diff != "" {
+	// No model read the prompt or wrote the reply: nothing is counted.
+	if diff := cmp.Diff(Usage{}, resp.Usage); diff != "" {
 		t.Errorf("usage (-want +got):\n%s", diff)
 	}
-	if resp.Model != "offline" || resp.Usage.CompletionTokens == 0 {
-		t.Errorf("model %q, completion tokens %d", resp.Model, resp.Usage.CompletionTokens)
+	if resp.Model != "offline" || resp.Content == "" {
+		t.Errorf("model %q, reply %q", resp.Model, resp.Content)
+	}
+	if cost, ok := MaxCost(NewOffline(), req); !ok || cost != 0 {
+		t.Errorf("MaxCost = %v, %v; want 0, true", cost, ok)
+	}
+}
+
+func TestIsOffline(t *testing.T) {
+	rec, err := NewRecorder(NewOffline(), filepath.Join(t.TempDir(), "rec.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Close()
+	openai, err := NewOpenAI(OpenAIConfig{Model: "gpt-4o"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		p    Provider
+		want bool
+	}{
+		{name: "offline", p: NewOffline(), want: true},
+		{name: "recorded offline", p: rec, want: true},
+		{name: "openai", p: openai},
+		{name: "nil", p: nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := IsOffline(tt.p); got != tt.want {
+				t.Errorf("IsOffline = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
 

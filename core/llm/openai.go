@@ -157,6 +157,26 @@ func (p *OpenAI) Complete(ctx context.Context, req Request) (Response, error) {
 	return Response{}, fmt.Errorf("openai %s: %w after %d attempts: %w", p.cfg.Model, ErrRetriesExhausted, attempts, last)
 }
 
+// MaxCost bounds what req can cost at the provider's prices: the prompt
+// at MaxPromptTokens, the reply at its limit (the request's MaxTokens, else
+// the model's, else DefaultReplyTokens). Retries are not counted: a failed
+// attempt reports no usage.
+func (p *OpenAI) MaxCost(req Request) float64 {
+	reply := p.maxTokens(req)
+	if reply == 0 {
+		reply = DefaultReplyTokens
+	}
+	return Cost(MaxPromptTokens(req.Messages), reply, p.priceIn, p.priceOut)
+}
+
+// maxTokens is the reply limit sent with req; 0 leaves it to the server.
+func (p *OpenAI) maxTokens(req Request) int {
+	if req.MaxTokens != 0 {
+		return req.MaxTokens
+	}
+	return p.cfg.MaxTokens
+}
+
 func (p *OpenAI) chatRequest(req Request) openai.ChatCompletionRequest {
 	creq := openai.ChatCompletionRequest{Model: p.cfg.Model}
 	for _, m := range req.Messages {
@@ -171,10 +191,7 @@ func (p *OpenAI) chatRequest(req Request) openai.ChatCompletionRequest {
 	if temperature == 0 && p.cfg.Temperature != nil {
 		temperature = *p.cfg.Temperature
 	}
-	maxTokens := req.MaxTokens
-	if maxTokens == 0 {
-		maxTokens = p.cfg.MaxTokens
-	}
+	maxTokens := p.maxTokens(req)
 	if isReasoningModel(p.cfg.Model) {
 		// These models reject max_tokens and any temperature but 1.
 		creq.MaxCompletionTokens = maxTokens
@@ -369,4 +386,7 @@ func (d tracingDoer) Do(req *http.Request) (*http.Response, error) {
 	return res, err
 }
 
-var _ Provider = (*OpenAI)(nil)
+var (
+	_ Provider    = (*OpenAI)(nil)
+	_ CostBounder = (*OpenAI)(nil)
+)

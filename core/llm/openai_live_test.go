@@ -1,3 +1,5 @@
+//go:build live
+
 package llm
 
 import (
@@ -7,9 +9,11 @@ import (
 	"time"
 )
 
-// TestOpenAILiveServer talks to a real OpenAI-compatible server when
-// ASI_TEST_OPENAI_BASE_URL names one (for example a local llama.cpp
-// server); ASI_TEST_OPENAI_MODEL and ASI_TEST_OPENAI_API_KEY are optional.
+// TestOpenAILiveServer talks to a real OpenAI-compatible server named by
+// ASI_TEST_OPENAI_BASE_URL (for example a local llama.cpp server), with
+// `go test -tags live ./core/llm`; ASI_TEST_OPENAI_MODEL and
+// ASI_TEST_OPENAI_API_KEY are optional. It is outside `make test`, which
+// has no such server (the openai provider's tests there use a local fake).
 func TestOpenAILiveServer(t *testing.T) {
 	baseURL := os.Getenv("ASI_TEST_OPENAI_BASE_URL")
 	if baseURL == "" {

@@ -53,3 +53,51 @@ type Provider interface {
 	Name() string
 	Complete(ctx context.Context, req Request) (Response, error)
 }
+
+// CostBounder is implemented by providers that can bound what a request
+// will cost before it is sent. MaxCost is that bound in USD: the most the
+// provider can record for req (see MaxPromptTokens and DefaultReplyTokens
+// for how the OpenAI provider bounds it). A campaign's money budget books
+// it before each call.
+type CostBounder interface {
+	MaxCost(req Request) float64
+}
+
+// MaxCost returns the bound of p (or of the provider it wraps, see
+// Wrapper) for req; ok is false when neither can bound it.
+func MaxCost(p Provider, req Request) (usd float64, ok bool) {
+	for p != nil {
+		if b, isBounder := p.(CostBounder); isBounder {
+			return b.MaxCost(req), true
+		}
+		w, isWrapper := p.(Wrapper)
+		if !isWrapper {
+			break
+		}
+		p = w.Unwrap()
+	}
+	return 0, false
+}
+
+// Wrapper is implemented by providers that pass requests to another
+// provider (Recorder): Unwrap returns it.
+type Wrapper interface {
+	Unwrap() Provider
+}
+
+// IsOffline reports whether p, or the provider it wraps, is the Offline
+// provider: its replies read no prompt and cost no tokens, so they are no
+// model's calls.
+func IsOffline(p Provider) bool {
+	for p != nil {
+		if _, ok := p.(*Offline); ok {
+			return true
+		}
+		w, ok := p.(Wrapper)
+		if !ok {
+			return false
+		}
+		p = w.Unwrap()
+	}
+	return false
+}

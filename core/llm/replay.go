@@ -99,6 +99,9 @@ func NewRecorder(inner Provider, path string) (*Recorder, error) {
 // answered.
 func (r *Recorder) Name() string { return r.inner.Name() }
 
+// Unwrap returns the wrapped provider.
+func (r *Recorder) Unwrap() Provider { return r.inner }
+
 // Complete asks the wrapped provider and records the exchange. If the
 // exchange cannot be written, the reply is discarded and the write error
 // returned, so a recording never silently misses a call.
@@ -249,6 +252,19 @@ func (r *Replayer) Complete(ctx context.Context, req Request) (Response, error) 
 	return r.replies[key][n], nil
 }
 
+// MaxCost is the cost recorded with the dearest reply still left for req;
+// 0 when none is left (the call fails and costs nothing).
+func (r *Replayer) MaxCost(req Request) float64 {
+	key := ReplayKey(req)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var most float64
+	for _, resp := range r.replies[key][min(r.used[key], len(r.replies[key])):] {
+		most = max(most, resp.Usage.CostUSD)
+	}
+	return most
+}
+
 // Remaining reports how many recorded replies have not been played back.
 func (r *Replayer) Remaining() int {
 	r.mu.Lock()
@@ -261,6 +277,8 @@ func (r *Replayer) Remaining() int {
 }
 
 var (
-	_ Provider = (*Recorder)(nil)
-	_ Provider = (*Replayer)(nil)
+	_ Provider    = (*Recorder)(nil)
+	_ Wrapper     = (*Recorder)(nil)
+	_ Provider    = (*Replayer)(nil)
+	_ CostBounder = (*Replayer)(nil)
 )

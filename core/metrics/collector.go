@@ -36,7 +36,7 @@ func NewCollector(sources func() []Source) *Collector {
 		timeout:      10 * time.Second,
 		steps:        prometheus.NewDesc("asi_steps_total", "Steps with a stored node, the initial program excluded.", l, nil),
 		running:      prometheus.NewDesc("asi_steps_running", "Steps claimed and not finished (abandoned ones included).", l, nil),
-		evals:        prometheus.NewDesc("asi_evaluations_total", "Stored nodes by outcome (ok or failed), the initial program included.", append(l, "outcome"), nil),
+		evals:        prometheus.NewDesc("asi_evaluations_total", "Stored nodes by outcome (ok, failed, or infra_failed: the evaluation could not run), the initial program included.", append(l, "outcome"), nil),
 		calls:        prometheus.NewDesc("asi_llm_calls_total", "LLM calls made, interrupted steps included.", l, nil),
 		tokens:       prometheus.NewDesc("asi_llm_tokens_total", "LLM tokens by kind (prompt or completion).", append(l, "kind"), nil),
 		cost:         prometheus.NewDesc("asi_llm_cost_usd_total", "Money spent on LLM calls, in US dollars.", l, nil),
@@ -76,13 +76,16 @@ func (c *Collector) collect(ctx context.Context, src Source, ch chan<- prometheu
 		return err
 	}
 	name := src.Name
-	ok, failed := 0, 0
+	ok, failed, infra := 0, 0, 0
 	counts := map[float64]uint64{}
 	var sum float64
 	for _, n := range camp.Nodes {
-		if n.Valid {
+		switch {
+		case n.Valid:
 			ok++
-		} else {
+		case n.Status == store.StatusInfraFailed:
+			infra++
+		default:
 			failed++
 		}
 		secs := n.EvalTime.Seconds()
@@ -97,6 +100,7 @@ func (c *Collector) collect(ctx context.Context, src Source, ch chan<- prometheu
 	ch <- prometheus.MustNewConstMetric(c.running, prometheus.GaugeValue, float64(camp.Steps.Running+camp.Steps.Abandoned), name)
 	ch <- prometheus.MustNewConstMetric(c.evals, prometheus.CounterValue, float64(ok), name, "ok")
 	ch <- prometheus.MustNewConstMetric(c.evals, prometheus.CounterValue, float64(failed), name, "failed")
+	ch <- prometheus.MustNewConstMetric(c.evals, prometheus.CounterValue, float64(infra), name, store.StatusInfraFailed)
 	ch <- prometheus.MustNewConstMetric(c.calls, prometheus.CounterValue, float64(camp.Usage.Calls), name)
 	ch <- prometheus.MustNewConstMetric(c.tokens, prometheus.CounterValue, float64(camp.Usage.PromptTokens), name, "prompt")
 	ch <- prometheus.MustNewConstMetric(c.tokens, prometheus.CounterValue, float64(camp.Usage.CompletionTokens), name, "completion")

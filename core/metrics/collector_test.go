@@ -22,6 +22,7 @@ func TestCollector(t *testing.T) {
 		{Step: 0, Name: "initial", Valid: true, Score: 1, Status: store.StatusOK, EvalTime: 20 * time.Millisecond},
 		{Step: 1, Parents: []int64{1}, Name: "slow", Valid: true, Score: 2, Status: store.StatusOK, EvalTime: 2 * time.Second},
 		{Step: 2, Parents: []int64{1}, Name: "bad", Status: store.StatusFailed, Error: "edit: no blocks", EvalTime: 0},
+		{Step: 3, Parents: []int64{1}, Name: "crashed", Status: store.StatusInfraFailed, Error: "plugin crashed", EvalTime: 0},
 	}
 	for i := range nodes {
 		if _, err := st.Commit(ctx, &nodes[i], nil, nil); err != nil {
@@ -69,15 +70,16 @@ func TestCollector(t *testing.T) {
 		key  string
 		want float64
 	}{
-		{"steps", "asi_steps_total,campaign=good", 2},
+		{"steps", "asi_steps_total,campaign=good", 3},
 		{"ok evaluations", "asi_evaluations_total,campaign=good,outcome=ok", 2},
 		{"failed evaluations", "asi_evaluations_total,campaign=good,outcome=failed", 1},
+		{"evaluations that could not run", "asi_evaluations_total,campaign=good,outcome=infra_failed", 1},
 		{"prompt tokens", "asi_llm_tokens_total,campaign=good,kind=prompt", 100},
 		{"completion tokens", "asi_llm_tokens_total,campaign=good,kind=completion", 40},
 		{"cost", "asi_llm_cost_usd_total,campaign=good", 0.25},
 		{"best", "asi_best_score,campaign=good,metric=", 2},
-		{"evaluations timed", "asi_evaluation_duration_seconds,campaign=good", 3},
-		{"evaluations within a second", "asi_evaluation_duration_seconds,campaign=good,le=1", 2},
+		{"evaluations timed", "asi_evaluation_duration_seconds,campaign=good", 4},
+		{"evaluations within a second", "asi_evaluation_duration_seconds,campaign=good,le=1", 3},
 		{"readable", "asi_scrape_errors,campaign=good", 0},
 		{"unreadable", "asi_scrape_errors,campaign=gone", 1},
 	}

@@ -21,6 +21,7 @@ type Campaign struct {
 	Nodes     []store.Node // id order
 	Usage     store.Usage
 	Steps     store.StepCounts
+	Offline   []string // roles that ran with no model (store.Info)
 
 	byID map[int64]int
 }
@@ -33,7 +34,7 @@ func Load(ctx context.Context, st *store.Store) (*Campaign, error) {
 		return nil, fmt.Errorf("load campaign %s: %w", st.Dir(), err)
 	}
 	c.Name, c.Task, c.Primary, c.Direction, c.Budget = info.Campaign, info.Task, info.Primary, info.Direction, info.StepBudget
-	c.Features = info.Features
+	c.Features, c.Offline = info.Features, info.Offline
 	if c.Nodes, err = st.Nodes(ctx); err != nil {
 		return nil, fmt.Errorf("load campaign %s: %w", st.Dir(), err)
 	}
@@ -89,11 +90,24 @@ func (c *Campaign) Done() int {
 	return n
 }
 
-// FailureCount counts failed nodes, the initial program excluded.
+// FailureCount counts failed candidates, the initial program excluded;
+// nodes whose evaluation could not run are InfraFailureCount's.
 func (c *Campaign) FailureCount() int {
 	n := 0
 	for _, node := range c.Nodes {
-		if node.Step != 0 && !node.Valid {
+		if node.Step != 0 && !node.Valid && node.Status != store.StatusInfraFailed {
+			n++
+		}
+	}
+	return n
+}
+
+// InfraFailureCount counts the nodes whose evaluation could not run (the
+// task or its plugin failed), the initial program excluded.
+func (c *Campaign) InfraFailureCount() int {
+	n := 0
+	for _, node := range c.Nodes {
+		if node.Step != 0 && node.Status == store.StatusInfraFailed {
 			n++
 		}
 	}
@@ -190,12 +204,13 @@ type Reason struct {
 	Example store.Node // the newest node that failed this way
 }
 
-// Failures groups the failed nodes by FailureReason, most frequent first.
+// Failures groups the failed candidates by FailureReason, most frequent
+// first; nodes whose evaluation could not run are left out.
 func (c *Campaign) Failures() []Reason {
 	byReason := map[string]*Reason{}
 	var order []string
 	for _, n := range c.Nodes {
-		if n.Valid {
+		if n.Valid || n.Status == store.StatusInfraFailed {
 			continue
 		}
 		key := FailureReason(n.Error)

@@ -30,6 +30,7 @@ type page struct {
 	Done        int
 	Failures    int
 	FailureRate string
+	Infra       int // nodes whose evaluation could not run
 	Best        *store.Node
 	Initial     *store.Node
 	Gain        string
@@ -62,6 +63,7 @@ func WriteHTML(w io.Writer, c *Campaign, plots []Plot, opt Options) error {
 		"deref": func(n *store.Node) store.Node { return *n },
 		"inc":   func(i int) int { return i + 1 },
 		"first": firstLine,
+		"join":  func(s []string) string { return strings.Join(s, ", ") },
 		"usd":   func(v float64) string { return fmt.Sprintf("$%.4f", v) },
 		"ms":    func(d time.Duration) string { return d.Round(time.Millisecond).String() },
 		"metrics": func(m map[string]float64) string {
@@ -76,7 +78,7 @@ func WriteHTML(w io.Writer, c *Campaign, plots []Plot, opt Options) error {
 		return fmt.Errorf("report template: %w", err)
 	}
 	p := page{
-		C: c, Generated: opt.Now.UTC().Format(time.RFC3339), Done: c.Done(), Failures: c.FailureCount(),
+		C: c, Generated: opt.Now.UTC().Format(time.RFC3339), Done: c.Done(), Failures: c.FailureCount(), Infra: c.InfraFailureCount(),
 		Top: c.Top(opt.Top), Reasons: c.Failures(),
 	}
 	if p.Done > 0 {

@@ -90,18 +90,22 @@ type LLMAnalyzer struct {
 	Seed     int64
 }
 
-// Analyze implements Analyzer.
-func (a LLMAnalyzer) Analyze(ctx context.Context, desc task.Description, node Node, best *Node) (Analysis, error) {
+// Request is the request Analyze sends for node, so a caller can price it
+// first.
+func (a LLMAnalyzer) Request(desc task.Description, node Node, best *Node) llm.Request {
 	prompt := render("analyzer.tmpl", struct {
 		Task task.Description
 		Node Node
 		Best *Node
 	}{desc, node, best})
-	resp, err := a.Provider.Complete(ctx, llm.Request{
-		Role:     "analyzer",
-		Messages: []llm.Message{{Role: "user", Content: prompt}},
-		Seed:     a.Seed,
-	})
+	return llm.Request{Role: "analyzer", Messages: []llm.Message{{Role: "user", Content: prompt}}, Seed: a.Seed}
+}
+
+// Analyze implements Analyzer.
+func (a LLMAnalyzer) Analyze(ctx context.Context, desc task.Description, node Node, best *Node) (Analysis, error) {
+	req := a.Request(desc, node, best)
+	prompt := req.Messages[0].Content
+	resp, err := a.Provider.Complete(ctx, req)
 	if err != nil {
 		return Analysis{Prompt: prompt}, fmt.Errorf("analyzer: %w", err)
 	}
@@ -119,7 +123,8 @@ func insightLine(text string) string {
 }
 
 // OfflineAnalyzer reports metric deltas against the best context node
-// without a model.
+// without a model. Its insight restates the edit's own motivation next to
+// the delta: no model concluded it, and whoever stores it should say so.
 type OfflineAnalyzer struct{}
 
 // Analyze implements Analyzer.

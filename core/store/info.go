@@ -16,6 +16,10 @@ type Info struct {
 	Direction  string   // "maximize" or "minimize"
 	StepBudget int      // 0 when unlimited
 	Features   []string // names of the MAP-Elites feature dimensions
+	// Offline names the roles that run with no model (the offline
+	// researcher, the offline analyzer), for the commands that report
+	// what a model did.
+	Offline []string
 }
 
 // Maximize says whether a larger primary score is better (also when the
@@ -29,13 +33,14 @@ const (
 	infoDirection = "direction"
 	infoSteps     = "budget_steps"
 	infoFeatures  = "features"
+	infoOffline   = "offline_roles"
 )
 
 // Info reads the campaign's Info; fields never set are empty.
 func (s *Store) Info(ctx context.Context) (Info, error) {
 	var i Info
 	values := map[string]string{}
-	for _, k := range []string{infoCampaign, infoTask, infoPrimary, infoDirection, infoSteps, infoFeatures} {
+	for _, k := range []string{infoCampaign, infoTask, infoPrimary, infoDirection, infoSteps, infoFeatures, infoOffline} {
 		v, err := s.Meta(ctx, k)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return i, err
@@ -48,6 +53,9 @@ func (s *Store) Info(ctx context.Context) (Info, error) {
 	if f := values[infoFeatures]; f != "" {
 		i.Features = strings.Split(f, ",")
 	}
+	if o := values[infoOffline]; o != "" {
+		i.Offline = strings.Split(o, ",")
+	}
 	return i, nil
 }
 
@@ -56,6 +64,7 @@ func (s *Store) SetInfo(ctx context.Context, i Info) error {
 	for k, v := range map[string]string{
 		infoCampaign: i.Campaign, infoTask: i.Task, infoPrimary: i.Primary, infoDirection: i.Direction,
 		infoSteps: strconv.Itoa(i.StepBudget), infoFeatures: strings.Join(i.Features, ","),
+		infoOffline: strings.Join(i.Offline, ","),
 	} {
 		if err := s.SetMeta(ctx, k, v); err != nil {
 			return err

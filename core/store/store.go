@@ -179,7 +179,11 @@ func (s *Store) ReleaseStep(ctx context.Context, step int64) error {
 // Status of a node.
 const (
 	StatusOK     = "ok"
-	StatusFailed = "failed"
+	StatusFailed = "failed" // the candidate failed (edit, build, run, validation)
+	// StatusInfraFailed: the evaluation could not run (the task or its
+	// plugin failed, not the candidate). The node is not valid; it is
+	// counted apart from the candidates that failed.
+	StatusInfraFailed = "infra_failed"
 )
 
 // Node is one evaluated program.
@@ -193,7 +197,7 @@ type Node struct {
 	Metrics    map[string]float64
 	Score      float64 // primary metric; meaningless when !Valid
 	Valid      bool
-	Status     string // StatusOK or StatusFailed
+	Status     string // StatusOK, StatusFailed or StatusInfraFailed
 	Error      string // why it failed: edit, build, run or validation
 	Feedback   string // what the evaluator told the researcher
 	Analysis   string
@@ -495,12 +499,20 @@ func (s *Store) Calls(ctx context.Context, nodeID int64) ([]Call, error) {
 	return calls, rows.Err()
 }
 
+// OfflineProvider is the provider name of exchanges no model answered
+// (the offline search operator). They are recorded like calls, so a node
+// shows its edit, but Usage counts them apart: no calls, tokens or cost.
+const OfflineProvider = "offline"
+
 // Usage totals every LLM call of the campaign, interrupted steps included.
+// Calls, tokens and cost count only calls a model answered; Offline
+// counts the exchanges recorded under OfflineProvider.
 type Usage struct {
 	Calls            int
 	PromptTokens     int64
 	CompletionTokens int64
 	CostUSD          float64
+	Offline          int
 }
 
 // Tokens is prompt plus completion tokens.
@@ -510,7 +522,8 @@ func (u Usage) Tokens() int64 { return u.PromptTokens + u.CompletionTokens }
 func (s *Store) Usage(ctx context.Context) (Usage, error) {
 	var u Usage
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0),
-		COALESCE(SUM(cost_usd), 0) FROM llm_calls`).Scan(&u.Calls, &u.PromptTokens, &u.CompletionTokens, &u.CostUSD)
+		COALESCE(SUM(cost_usd), 0), (SELECT COUNT(*) FROM llm_calls WHERE provider = ?) FROM llm_calls WHERE provider <> ?`,
+		OfflineProvider, OfflineProvider).Scan(&u.Calls, &u.PromptTokens, &u.CompletionTokens, &u.CostUSD, &u.Offline)
 	if err != nil {
 		return u, fmt.Errorf("usage: %w", err)
 	}

@@ -202,8 +202,13 @@ func TestBestAndUsage(t *testing.T) {
 			}
 		})
 	}
-	// A call of a step that never produced a node still costs money.
-	for _, c := range []Call{{Step: 1, PromptTokens: 100, CompletionTokens: 20, CostUSD: 0.25}, {Step: 42, PromptTokens: 1, CompletionTokens: 2, CostUSD: 0.5}} {
+	// A call of a step that never produced a node still costs money; an
+	// exchange no model answered is counted apart, whatever it carries.
+	for _, c := range []Call{
+		{Step: 1, PromptTokens: 100, CompletionTokens: 20, CostUSD: 0.25},
+		{Step: 42, PromptTokens: 1, CompletionTokens: 2, CostUSD: 0.5},
+		{Step: 2, Provider: OfflineProvider, PromptTokens: 1000, CompletionTokens: 300},
+	} {
 		if err := s.RecordCall(ctx, c); err != nil {
 			t.Fatal(err)
 		}
@@ -212,8 +217,25 @@ func TestBestAndUsage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(Usage{Calls: 2, PromptTokens: 101, CompletionTokens: 22, CostUSD: 0.75}, u); diff != "" {
+	if diff := cmp.Diff(Usage{Calls: 2, PromptTokens: 101, CompletionTokens: 22, CostUSD: 0.75, Offline: 1}, u); diff != "" {
 		t.Fatalf("usage (-want +got):\n%s", diff)
+	}
+}
+
+func TestInfoRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	want := Info{Campaign: "c", Task: "t", Primary: "ratio", Direction: "maximize", StepBudget: 5,
+		Features: []string{"a", "b"}, Offline: []string{"researcher", "analyzer"}}
+	if err := s.SetInfo(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Info(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("info (-want +got):\n%s", diff)
 	}
 }
 

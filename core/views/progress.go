@@ -69,8 +69,8 @@ func (b *barProgress) Finish() {
 }
 
 // describe is the one-line state shown beside the bar: best score,
-// failures and their rate, money spent and, with a step budget, the time
-// left at this run's pace.
+// failures and their rate, evaluations that could not run (when any),
+// money spent and, with a step budget, the time left at this run's pace.
 func describe(p engine.Progress, primary string) string {
 	best := "none"
 	if p.HasBest {
@@ -79,6 +79,9 @@ func describe(p engine.Progress, primary string) string {
 	line := fmt.Sprintf("best %s %s | failed %d", primary, best, p.Failures)
 	if p.Done > 0 {
 		line += fmt.Sprintf(" (%.0f%%)", 100*float64(p.Failures)/float64(p.Done))
+	}
+	if p.InfraFailures > 0 {
+		line += fmt.Sprintf(" | not evaluated %d", p.InfraFailures)
 	}
 	line += " | spent " + formatUSD(p.Spend)
 	if eta, ok := estimate(p); ok {

@@ -27,6 +27,11 @@ func TestDescribeProgress(t *testing.T) {
 			want: "best score 2.5 | failed 3 (30%) | spent $1.23 | ETA 3m20s",
 		},
 		{
+			name: "evaluations that could not run, apart from the failures",
+			p:    engine.Progress{Done: 10, Failures: 1, InfraFailures: 2},
+			want: "best score none | failed 1 (10%) | not evaluated 2 | spent $0.00",
+		},
+		{
 			name: "small spend keeps its digits",
 			p:    engine.Progress{Done: 1, Spend: 0.0042},
 			want: "best score none | failed 0 (0%) | spent $0.0042",

@@ -64,6 +64,12 @@ type Report struct {
 	Events    []EventLine   `json:"recent_events,omitempty"`
 	Top       []NodeSummary `json:"top,omitempty"`
 	Research  Research      `json:"research"`
+	// Offline names the roles that ran with no model (store.Info); their
+	// answers are in Usage.Offline, not in its calls or tokens.
+	Offline []string `json:"offline_roles,omitempty"`
+	// InfraFailures are the steps whose evaluation could not run (the task
+	// or its plugin failed); they are not in Failures.
+	InfraFailures int `json:"infra_failures"`
 }
 
 // Research counts what the machinery around the LLM calls did, summed
@@ -113,17 +119,29 @@ func (v View) Report(r Report) error {
 		budget = fmt.Sprintf(" of %d", r.Budget)
 	}
 	fmt.Fprintf(w, "  steps:      %d%s done, %d failed", r.Done, budget, r.Failures)
+	if r.InfraFailures > 0 {
+		fmt.Fprintf(w, ", %d not evaluated (the task plugin failed)", r.InfraFailures)
+	}
 	if r.Running > 0 {
 		fmt.Fprintf(w, ", %d unfinished (resumed by the next apply)", r.Running)
 	}
 	fmt.Fprintln(w)
-	if r.Initial != nil {
+	if r.Initial != nil && r.Initial.Score == nil {
+		fmt.Fprintf(w, "  initial:    failed (node %d): %s\n", r.Initial.ID, firstLineOf(r.Initial.Error))
+	} else if r.Initial != nil {
 		fmt.Fprintf(w, "  initial:    %s\n", scoreText(*r.Initial, r.Primary))
 	}
 	if r.Best != nil {
 		fmt.Fprintf(w, "  best:       %s  (node %d, %s)\n", scoreText(*r.Best, r.Primary), r.Best.ID, r.Best.Name)
 	}
-	fmt.Fprintf(w, "  llm:        %d calls, %d tokens, $%.4f\n", r.Usage.Calls, r.Usage.Tokens(), r.Usage.CostUSD)
+	if r.Usage.Calls == 0 && (len(r.Offline) > 0 || r.Usage.Offline > 0) {
+		fmt.Fprintln(w, "  llm:        no model called")
+	} else {
+		fmt.Fprintf(w, "  llm:        %d calls, %d tokens, $%.4f\n", r.Usage.Calls, r.Usage.Tokens(), r.Usage.CostUSD)
+	}
+	if len(r.Offline) > 0 {
+		fmt.Fprintf(w, "  offline:    %s (no model)\n", strings.Join(r.Offline, ", "))
+	}
 	if q := r.Research; q.Repairs+q.CascadeStops+q.NoveltyRejections+q.Judged > 0 {
 		fmt.Fprintf(w, "  research:   %d repair(s) (%d node(s) fixed), %d cascade stop(s) saving ~%.1fs, %d near twin(s) sent back, %d judged\n",
 			q.Repairs, q.Repaired, q.CascadeStops, q.CascadeSavedSec, q.NoveltyRejections, q.Judged)
@@ -192,6 +210,10 @@ func (v View) Node(d NodeDetail, primary string) error {
 		fmt.Fprintf(w, "\nArtifacts: %s\n", strings.Join(d.Artifacts, ", "))
 	}
 	for _, c := range d.Calls {
+		if c.Provider == store.OfflineProvider {
+			fmt.Fprintf(w, "Offline answer %d: %s by the offline search operator (no model), %s\n", c.ID, c.Role, c.Latency)
+			continue
+		}
 		fmt.Fprintf(w, "LLM call %d: %s via %s %s, %d+%d tokens, $%.4f, %s\n", c.ID, c.Role, c.Provider, c.Model,
 			c.PromptTokens, c.CompletionTokens, c.CostUSD, c.Latency)
 	}

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // cluster is a real one-node Slurm cluster on loopback: munged, slurmctld
@@ -45,11 +47,11 @@ func slurmCluster(t *testing.T) *cluster {
 	t.Helper()
 	for _, bin := range []string{"slurmctld", "slurmd", "munged", "sbatch", "squeue", "scontrol", "scancel", "sinfo"} {
 		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s not found: run scripts/ci/install-slurm.sh to test the slurm executor against a real cluster", bin)
+			testenv.Skipf(t, "%s not found: run scripts/ci/install-slurm.sh to test the slurm executor against a real cluster", bin)
 		}
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("starting a Slurm cluster needs root (slurmd runs jobs as their users)")
+		testenv.Skipf(t, "starting a Slurm cluster needs root (slurmd runs jobs as their users)")
 	}
 	clusterOnce.Do(func() { theCluster, clusterErr = startCluster() })
 	if clusterErr != nil {

@@ -14,6 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/asi-evolve/asi/sdk"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // workDir is a directory the unprivileged job user can reach when the
@@ -193,7 +195,7 @@ func TestLocalOutputCap(t *testing.T) {
 
 func TestLocalContainsWrites(t *testing.T) {
 	if !dropPrivileges() {
-		t.Skip("jobs run as asi's own user when asi is not root; see docs/executors.md")
+		testenv.Skipf(t, "jobs run as asi's own user when asi is not root; see docs/executors.md")
 	}
 	outside := filepath.Join(t.TempDir(), "outside")
 	if err := os.MkdirAll(outside, 0o755); err != nil {
@@ -212,7 +214,7 @@ func TestLocalContainsWrites(t *testing.T) {
 
 func TestLocalNoNetwork(t *testing.T) {
 	if !dropPrivileges() {
-		t.Skip("a network namespace needs root; see docs/executors.md")
+		testenv.Skipf(t, "a network namespace needs root; see docs/executors.md")
 	}
 	l := newTestLocal(t, LocalConfig{})
 	// /proc/net/dev lists the interfaces of the reader's network namespace.
@@ -285,7 +287,7 @@ func TestLocalRefusesBadJobs(t *testing.T) {
 // job failing later.
 func TestLocalRefusesClosedWorkDir(t *testing.T) {
 	if !dropPrivileges() {
-		t.Skip("jobs run as asi's own user when asi is not root")
+		testenv.Skipf(t, "jobs run as asi's own user when asi is not root")
 	}
 	private := filepath.Join(t.TempDir(), "private")
 	if err := os.Mkdir(private, 0o700); err != nil {

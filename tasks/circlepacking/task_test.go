@@ -15,6 +15,8 @@ import (
 	"github.com/asi-evolve/asi/sandbox"
 	"github.com/asi-evolve/asi/sdk"
 	"github.com/asi-evolve/asi/sdk/tasktest"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // serveTask serves the task through the plugin protocol with the host's real
@@ -45,7 +47,7 @@ func serveTaskIn(t testing.TB, language string, opt sandbox.Options, cfg sandbox
 func servePythonTask(t testing.TB) sdk.Task {
 	t.Helper()
 	if _, err := sandbox.PythonHome(); err != nil {
-		t.Skipf("%v: run make python-wasm (scripts/ci/install-python-wasm.sh installs what it needs)", err)
+		testenv.Skipf(t, "%v: run make python-wasm (scripts/ci/install-python-wasm.sh installs what it needs)", err)
 	}
 	// The shared cache makes the interpreter's compilation a file read
 	// after its first time.

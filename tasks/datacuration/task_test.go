@@ -18,6 +18,8 @@ import (
 	"github.com/asi-evolve/asi/sdk"
 	"github.com/asi-evolve/asi/sdk/tasktest"
 	"github.com/asi-evolve/asi/tasks/datacuration/corpus"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // TestMain lets the test binary serve as a sandbox worker, so Python guests
@@ -35,7 +37,7 @@ func serveTask(t testing.TB) sdk.Task { return serveLanguage(t, "python") }
 func serveLanguage(t testing.TB, language string) sdk.Task {
 	t.Helper()
 	if _, err := sandbox.PythonHome(); errors.Is(err, sandbox.ErrPythonNotBuilt) {
-		t.Skipf("%v: run make python-wasm (scripts/ci/install-python-wasm.sh installs its tools)", err)
+		testenv.Skipf(t, "%v: run make python-wasm (scripts/ci/install-python-wasm.sh installs its tools)", err)
 	}
 	rt, err := sandbox.NewRuntime(context.Background(), sandbox.Options{CacheDir: sandbox.CacheDir()})
 	if err != nil {

@@ -16,6 +16,8 @@ import (
 	"github.com/asi-evolve/asi/sandbox"
 	"github.com/asi-evolve/asi/sdk"
 	"github.com/asi-evolve/asi/sdk/tasktest"
+
+	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // TestMain lets the test binary serve as a sandbox worker, so Python guests
@@ -31,7 +33,7 @@ func TestMain(m *testing.M) {
 func serveTask(t testing.TB) sdk.Task {
 	t.Helper()
 	if _, err := sandbox.PythonHome(); errors.Is(err, sandbox.ErrPythonNotBuilt) {
-		t.Skipf("%v: run make python-wasm (scripts/ci/install-python-wasm.sh installs its tools)", err)
+		testenv.Skipf(t, "%v: run make python-wasm (scripts/ci/install-python-wasm.sh installs its tools)", err)
 	}
 	rt, err := sandbox.NewRuntime(context.Background(), sandbox.Options{CacheDir: sandbox.CacheDir()})
 	if err != nil {
@@ -226,7 +228,7 @@ func TestDescribe(t *testing.T) {
 // program scores what Python's does, and its Adam matches the plugin's.
 func TestGoHarness(t *testing.T) {
 	if _, err := sandbox.PythonHome(); errors.Is(err, sandbox.ErrPythonNotBuilt) {
-		t.Skip("needs the Python runtime for the comparison: run make python-wasm")
+		testenv.Skipf(t, "needs the Python runtime for the comparison: run make python-wasm")
 	}
 	rt, err := sandbox.NewRuntime(context.Background(), sandbox.Options{CacheDir: sandbox.CacheDir()})
 	if err != nil {

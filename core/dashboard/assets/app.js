@@ -239,14 +239,18 @@ async function pageLive(name) {
       card("best " + sm.primary, sm.best ? fmt(sm.best.score) : "none", "best-score"),
       card("initial", sm.initial && sm.initial.valid ? fmt(sm.initial.score) : "—"),
       card("failures", sm.failures + " (" + rate + ")", "failures"),
+      sm.infra_failures ? card("not evaluated (plugin failed)", sm.infra_failures, "infra-failures") : null,
       card("spend", usd(sm.cost_usd), "spend"),
-      card("tokens", (sm.prompt_tokens + sm.completion_tokens).toLocaleString()),
+      sm.llm_calls || !sm.offline_roles.length
+        ? card("tokens", (sm.prompt_tokens + sm.completion_tokens).toLocaleString(), "tokens")
+        : card("llm", "no model called", "llm"),
+      sm.offline_roles.length ? card("offline (no model)", sm.offline_roles.join(", "), "offline") : null,
       card("workers busy", sm.running, "running"));
     fill(chartBox, h("h2", {}, `Best ${sm.primary} vs step`), scoreChart(state.nodes, sm.direction, (n) => navigate(`/c/${esc(name)}/node/${n.id}`)),
       h("p", { class: "muted" }, "Dots: every valid node. Crosses: failed nodes. Line: best so far. Click a dot to open its node."));
     fill(side, h("h2", {}, "Activity"), h("div", { class: "muted" }, `${sm.running} step(s) running; nodes stored per minute, last 30 minutes:`), activityChart(state.nodes),
       h("h2", {}, "Events"), h("div", { class: "events", id: "events" }, [...state.events].reverse().map((e) =>
-        h("div", { class: e.kind === "failed" ? "bad" : "" }, h("span", { class: "muted" }, new Date(e.time).toLocaleTimeString() + " "),
+        h("div", { class: e.kind === "failed" || e.kind === "infra_failed" ? "bad" : "" }, h("span", { class: "muted" }, new Date(e.time).toLocaleTimeString() + " "),
           e.node ? h("a", { href: `/c/${esc(name)}/node/${e.node}` }, e.message) : e.message))));
     fill(failures, h("h2", {}, "Failures"), state.failures.length
       ? h("table", {}, h("tr", {}, h("th", {}, "reason"), h("th", { class: "num" }, "nodes"), h("th", {}, "latest")),

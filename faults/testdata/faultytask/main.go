@@ -1,14 +1,17 @@
 // Command faultytask is a task plugin for the fault suite: it scores a
 // program by its length, needs no sandbox, and misbehaves on request — it
 // sleeps a fixed time per evaluation, hangs forever on one node, or writes
-// garbage to its standard output on one node.
+// garbage to its standard output on one node. It can write the time its
+// first evaluation starts into a file, for the cold-start benchmark.
 package main
 
 import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/asi-evolve/asi/sdk"
@@ -28,6 +31,8 @@ type faulty struct {
 	hangOn    int64
 	garbageOn int64
 	pad       int // bytes of artifact per evaluation, to fill a disk
+	firstEval string
+	marked    sync.Once
 }
 
 func (t *faulty) Describe(context.Context) (sdk.Description, error) {
@@ -45,6 +50,8 @@ func (t *faulty) Describe(context.Context) (sdk.Description, error) {
 			num("hang_on_node", "the node whose evaluation never returns; 0 for none"),
 			num("garbage_on_node", "the node whose evaluation writes garbage to stdout; 0 for none"),
 			num("pad_kib", "KiB of artifact each evaluation returns"),
+			{Name: "first_eval_file", Type: sdk.TypeString, Default: "",
+				Description: "a file the first evaluation writes its start time into (Unix nanoseconds); empty for none"},
 		},
 	}, nil
 }
@@ -54,10 +61,19 @@ func (t *faulty) Configure(_ context.Context, req sdk.ConfigureRequest) error {
 	t.sleep = time.Duration(f("sleep_ms")) * time.Millisecond
 	t.hangOn, t.garbageOn = int64(f("hang_on_node")), int64(f("garbage_on_node"))
 	t.pad = int(f("pad_kib")) << 10
+	t.firstEval, _ = req.Settings["first_eval_file"].(string)
 	return nil
 }
 
 func (t *faulty) Evaluate(ctx context.Context, c sdk.Candidate, _ int, _ int64) (sdk.Result, error) {
+	if t.firstEval != "" {
+		t.marked.Do(func() {
+			now := strconv.FormatInt(time.Now().UnixNano(), 10)
+			if err := os.WriteFile(t.firstEval, []byte(now), 0o644); err != nil {
+				fmt.Fprintln(os.Stderr, "faultytask:", err)
+			}
+		})
+	}
 	if t.hangOn > 0 && c.NodeID == t.hangOn {
 		select {} // ignores its context, as a buggy plugin would
 	}

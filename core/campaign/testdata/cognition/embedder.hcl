@@ -16,4 +16,6 @@ cognition {
   seed       = ["priors/*.md"]
   top_k      = 4
   min_score  = 0.2
+
+  share_offline_insights = true
 }

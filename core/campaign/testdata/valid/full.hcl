@@ -4,6 +4,8 @@ campaign "full.v2_test" {
   workers = 4
   seed    = 7
 
+  max_infra_failures = 3
+
   budget {
     steps  = 200
     wall   = "2h"

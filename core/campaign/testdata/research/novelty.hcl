@@ -1,0 +1,5 @@
+campaign "novelty" {
+  task = "circlepacking"
+}
+
+novelty {}
