@@ -2,11 +2,14 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/tetratelabs/wazero/sys"
 )
 
 // RunProgram runs a prepared Program under cfg: the program's arguments
@@ -103,8 +106,11 @@ func newRandSource(seed uint64) *rand.ChaCha8 {
 	return rand.NewChaCha8(s)
 }
 
-// sleepUntilDone is the guest's sleep: it returns early when the run ends,
-// so a guest asleep for an hour is stopped at its deadline like a loop.
+// sleepUntilDone is the guest's sleep: a guest asleep when the run ends
+// is stopped there, at its deadline like a loop. It must not wake and go
+// on: in a worker, where nothing else stops the guest, it could then exit
+// cleanly before the parent's kill lands, and a timeout would pass for a
+// success.
 func sleepUntilDone(ctx context.Context) func(ns int64) {
 	return func(ns int64) {
 		if ns <= 0 {
@@ -115,6 +121,11 @@ func sleepUntilDone(ctx context.Context) func(ns int64) {
 		select {
 		case <-t.C:
 		case <-ctx.Done():
+			code := sys.ExitCodeContextCanceled
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				code = sys.ExitCodeDeadlineExceeded
+			}
+			panic(sys.NewExitError(code))
 		}
 	}
 }

@@ -410,3 +410,42 @@ func TestUnknownEngine(t *testing.T) {
 		t.Error("unknown engine accepted")
 	}
 }
+
+// TestSleepPastDeadlineWithoutChecks runs a sleeping guest the way a worker
+// does, with no termination checks: only the sleep can end it. Asleep at
+// its deadline, it must end there as a timeout, not wake and exit cleanly
+// (in a worker that clean exit could reach the parent before its kill, and
+// a timeout passed for a success on a loaded machine).
+func TestSleepPastDeadlineWithoutChecks(t *testing.T) {
+	r := newRuntime(t, Options{Engine: EngineCompiler, worker: workerChild})
+	ctx := context.Background()
+	m, err := r.BuildGo(ctx, []byte("package main\n\nimport (\n\t\"fmt\"\n\t\"time\"\n)\n\nfunc main() {\n\ttime.Sleep(time.Hour)\n\tfmt.Println(\"woke\")\n}\n"))
+	if errors.Is(err, ErrNoGoToolchain) {
+		testenv.Skipf(t, "%v: install Go 1.26", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	type outcome struct {
+		res Result
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := r.Run(ctx, m, NewConfig().WithTimeout(300*time.Millisecond))
+		done <- outcome{res, err}
+	}()
+	var res Result
+	select {
+	case o := <-done:
+		if o.err != nil {
+			t.Fatal(o.err)
+		}
+		res = o.res
+	case <-time.After(time.Minute): // a hang guard, not a speed check
+		t.Fatal("a guest asleep at its deadline was still running a minute later: the sleep woke it instead of stopping it")
+	}
+	if res.Reason != ReasonTimeout || len(res.Stdout) > 0 {
+		t.Errorf("reason %q, exit %d, stdout %q; want a timeout with no output", res.Reason, res.ExitCode, res.Stdout)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
@@ -294,6 +295,39 @@ func TestReadmeBaselineTable(t *testing.T) {
 		if i > 0 && r.score > rows[i-1].score {
 			t.Errorf("%s (%.3f) is listed below %s (%.3f): the table is best first", r.name, r.score, rows[i-1].name, rows[i-1].score)
 		}
+	}
+}
+
+// checkBaselineOrder accepts the README's own numbers and a swap of rows
+// closer than baselineTie, and refuses measurements out of the README's
+// order.
+func TestCheckBaselineOrder(t *testing.T) {
+	rows := readmeBaselines(t)
+	readme := map[string]map[string]float64{}
+	for _, r := range rows {
+		readme[r.name] = map[string]float64{"mqar_acc": r.acc, "val_loss": r.loss}
+	}
+	with := func(name string, acc, loss float64) map[string]map[string]float64 {
+		got := maps.Clone(readme)
+		got[name] = map[string]float64{"mqar_acc": acc, "val_loss": loss}
+		return got
+	}
+	tests := []struct {
+		name string
+		got  map[string]map[string]float64
+		ok   bool
+	}{
+		{"the README's numbers", readme, true},
+		{"softmax a little ahead of Gated DeltaNet", with("softmax", readme["gated_deltanet"]["mqar_acc"]+0.02, readme["gated_deltanet"]["val_loss"]), true},
+		{"linear attention ahead of Gated DeltaNet", with("linear", readme["gated_deltanet"]["mqar_acc"]+0.05, readme["gated_deltanet"]["val_loss"]), false},
+		{"Gated DeltaNet ahead of DeltaNet", with("gated_deltanet", readme["deltanet"]["mqar_acc"]+0.05, readme["deltanet"]["val_loss"]), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := checkBaselineOrder(rows, tt.got); (err == nil) != tt.ok {
+				t.Errorf("checkBaselineOrder = %v, want ok %v", err, tt.ok)
+			}
+		})
 	}
 }
 
