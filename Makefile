@@ -2,7 +2,6 @@
 
 GO        ?= go
 BIN       := bin/asi
-BENCH_OUT ?= benchmarks/latest.txt
 DEMO_DIR  := .asi/demo
 
 .PHONY: all build demo test test-faults fuzz python-wasm protobuf bench fmt lint check clean
@@ -81,11 +80,14 @@ protobuf:
 		--go-grpc_out=. --go-grpc_opt=module=github.com/asi-evolve/asi/sdk \
 		asi/task/v1/task.proto asi/executor/v1/executor.proto
 
-# ASI_BENCH_LARGE=1 includes the 100k-item Weaviate import (minutes).
+# Every benchmark, COUNT runs each (default 5), written with its command,
+# date, machine, load and benchstat's median and spread into
+# docs/measurements/<group>.txt, the files the docs quote (hours on 2
+# cores: the 100k-node store, the 100k-item Weaviate import and the example
+# campaigns). BENCH="engine demo" runs some groups; scripts/bench.sh lists them.
+BENCH ?=
 bench:
-	@mkdir -p $(dir $(BENCH_OUT))
-	ASI_BENCH_LARGE=1 $(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./... | tee $(BENCH_OUT)
-	@echo "Benchmark results written to $(BENCH_OUT)"
+	GO=$(GO) scripts/bench.sh $(BENCH)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -1,21 +1,57 @@
 #!/usr/bin/env bash
 # Runs asi's benchmarks (`make bench`) and writes what the docs quote into
 # docs/measurements/<group>.txt: the command, the date, the machine, the
-# load average before and after, benchstat's summary (the median of COUNT
-# runs with its 95% confidence interval) and the raw `go test -bench`
-# output it summarises. With group names as arguments, only those run:
+# load average before and after, a summary (for each benchmark and unit the
+# median, lowest and highest value of COUNT runs) and the raw `go test
+# -bench` output it summarises. With group names as arguments, only those run:
 #
 #   scripts/bench.sh                  # every group (hours on 2 cores)
 #   scripts/bench.sh engine demo      # some
 #   COUNT=3 scripts/bench.sh workers  # fewer runs
 #
-# Groups: engine workers coldstart demo examples core plugins sandbox cognition
+# Groups: engine workers coldstart demo examples core plugins sandbox
+# cognition, and baselines: not a benchmark but the linear-attention
+# task's training of its four baselines (TestBaselinesExplore, needs torch),
+# whose log is the README's table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
 COUNT=${COUNT:-5}
 OUT=docs/measurements
-BENCHSTAT=golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+# summary prints, for every benchmark and unit of `go test -bench` output
+# on stdin, the number of runs, the median, and the lowest and highest value.
+summary() {
+	awk '
+# Summarises `go test -bench` output: for every benchmark and unit, the
+# number of runs, the median, and the lowest and highest value.
+/^Benchmark/ {
+	name = $1
+	sub(/^Benchmark/, "", name)
+	for (i = 3; i < NF; i += 2) {
+		key = name SUBSEP $(i + 1)
+		if (!(key in n)) order[++keys] = key
+		v[key, ++n[key]] = $i + 0
+	}
+}
+function fmt(x) {
+	if (x >= 1e5 || x <= -1e5 || x == int(x)) return sprintf("%.0f", x)
+	return sprintf("%.4g", x)
+}
+END {
+	printf "%-44s %-16s %4s %12s %12s %12s\n", "benchmark", "unit", "runs", "median", "min", "max"
+	for (k = 1; k <= keys; k++) {
+		key = order[k]
+		split(key, parts, SUBSEP)
+		m = n[key]
+		for (i = 1; i <= m; i++) s[i] = v[key, i]
+		for (i = 2; i <= m; i++) { x = s[i]; j = i - 1; while (j > 0 && s[j] > x) { s[j + 1] = s[j]; j-- }; s[j + 1] = x }
+		med = (m % 2) ? s[(m + 1) / 2] : (s[m / 2] + s[m / 2 + 1]) / 2
+		printf "%-44s %-16s %4d %12s %12s %12s\n", parts[1], parts[2], m, fmt(med), fmt(s[1]), fmt(s[m])
+	}
+}
+	'
+}
 
 # command_of prints the command a group runs.
 command_of() {
@@ -30,13 +66,14 @@ command_of() {
 	plugins) echo "$b -bench . ./plugins" ;;
 	sandbox) echo "$b -bench . -timeout 120m ./sandbox" ;;
 	cognition) echo "ASI_BENCH_LARGE=1 $b -bench . -timeout 180m ./cognition" ;;
+	baselines) echo "$GO test -count 1 -run 'TestBaselinesExplore\$' -v -timeout 60m ./tasks/linearattention" ;;
 	*) return 1 ;;
 	esac
 }
 
 groups=("$@")
 if [ ${#groups[@]} -eq 0 ]; then
-	groups=(engine workers coldstart demo examples core plugins sandbox cognition)
+	groups=(engine workers coldstart demo examples core plugins sandbox cognition baselines)
 fi
 for g in "${groups[@]}"; do
 	command_of "$g" >/dev/null || { echo "bench.sh: unknown group $g" >&2; exit 2; }
@@ -60,10 +97,12 @@ for g in "${groups[@]}"; do
 		echo "# date: $date; $($GO version | cut -d' ' -f3-); $(nproc) CPUs ($cpu)"
 		echo "# load average (1, 5, 15 min) before: $before; after: $after"
 		[ "$status" = 0 ] || echo "# the command FAILED (exit $status): the figures below are partial"
-		echo
-		echo "## summary: median ± 95% confidence interval of $COUNT runs (benchstat)"
-		echo
-		"$GO" run "$BENCHSTAT" "$g=$tmp/$g" 2>&1 || echo "(benchstat unavailable: read the raw output)"
+		if [ "$g" != baselines ]; then
+			echo
+			echo "## summary: median, lowest and highest of $COUNT runs"
+			echo
+			summary <"$tmp/$g"
+		fi
 		echo
 		echo "## raw output"
 		echo
