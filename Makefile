@@ -81,7 +81,7 @@ protobuf:
 		asi/task/v1/task.proto asi/executor/v1/executor.proto
 
 # Every benchmark, COUNT runs each (default 5), written with its command,
-# date, machine, load and benchstat's median and spread into
+# date, machine, load and each figure's median, lowest and highest into
 # docs/measurements/<group>.txt, the files the docs quote (hours on 2
 # cores: the 100k-node store, the 100k-item Weaviate import and the example
 # campaigns). BENCH="engine demo" runs some groups; scripts/bench.sh lists them.

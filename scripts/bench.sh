@@ -23,8 +23,6 @@ OUT=docs/measurements
 # on stdin, the number of runs, the median, and the lowest and highest value.
 summary() {
 	awk '
-# Summarises `go test -bench` output: for every benchmark and unit, the
-# number of runs, the median, and the lowest and highest value.
 /^Benchmark/ {
 	name = $1
 	sub(/^Benchmark/, "", name)
@@ -66,7 +64,7 @@ command_of() {
 	plugins) echo "$b -bench . ./plugins" ;;
 	sandbox) echo "$b -bench . -timeout 120m ./sandbox" ;;
 	cognition) echo "ASI_BENCH_LARGE=1 $b -bench . -timeout 180m ./cognition" ;;
-	baselines) echo "$GO test -count 1 -run 'TestBaselinesExplore\$' -v -timeout 60m ./tasks/linearattention" ;;
+	baselines) echo "$GO test -count 1 -run 'TestBaselinesExplore\$' -v -timeout 120m ./tasks/linearattention" ;;
 	*) return 1 ;;
 	esac
 }
