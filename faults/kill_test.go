@@ -29,7 +29,9 @@ func TestRandomSIGKILLs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills real campaigns")
 	}
-	const steps, kills = 300, 20
+	// 1,000 steps of 30 ms on 2 workers take 15 s: more than 20 kills
+	// of at most 0.8 s each can spend, on an idle machine too.
+	const steps, kills = 1000, 20
 	file, state := campaign(t, steps, 2, "sleep_ms = 30", "")
 	seed := testSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 7))

@@ -61,7 +61,7 @@ const javascriptSourceDir = "/src"
 // javascriptToolchain runs JavaScript on goja compiled to wasip1. The
 // interpreter is built once per machine: by `make build` (asi sandbox
 // prepare), or else on first use by a Runtime, with the host Go toolchain
-// (about a minute cold; Options.Progress hears of it), then cached in
+// (one to two minutes cold on 2 cores; Options.Progress hears of it), then cached in
 // CacheDir keyed by the runner's source and the Go version, and compiled
 // once per Runtime with the compiler engine. A candidate costs no build and no compile: its files
 // are mounted read-only at /src, in memory.
@@ -130,8 +130,10 @@ func (r *Runtime) buildJavaScriptRunner(ctx context.Context) ([]byte, error) {
 	}
 	// The runner is trusted code: it may take longer than a candidate, and
 	// may fetch its pinned modules through the user's Go proxy.
+	// Measured by scripts/fresh-machine-check.sh: 38 s and 101 s for the
+	// build on a loaded 2-core machine, plus the first compile.
 	r.progress("sandbox: building the JavaScript interpreter (goja for wasip1) once for this machine; " +
-		"this usually takes about a minute")
+		"this takes one to two minutes on 2 cores")
 	start := time.Now()
 	wasm, err := r.goBuildFiles(ctx, goPath, max(r.opt.BuildTimeout, 10*time.Minute), map[string][]byte{
 		"go.mod":  []byte(javascriptRunnerGoMod),
