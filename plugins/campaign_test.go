@@ -25,7 +25,6 @@ func TestCampaignSurvivesPluginCrash(t *testing.T) {
 	}
 	const steps, crashOn = 6, 3
 	dir := t.TempDir()
-	file := filepath.Join(dir, "crashy.hcl")
 	src := fmt.Sprintf(`
 campaign "crashy" {
   task    = "crashy"
@@ -43,15 +42,9 @@ task {
   crash_on_node = %d
 }
 `, steps, filepath.Join(testPlugins(t), "asi-task-crashy"), crashOn)
-	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	state := filepath.Join(dir, "state")
-	var stdout, stderr bytes.Buffer
-	code := command.Main([]string{"apply", "-state", state, file},
-		command.Streams{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
+	state, stdout, stderr, code := applyFile(t, dir, []byte(src))
 	if code != 0 {
-		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
+		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 
 	ctx := context.Background()
@@ -108,7 +101,6 @@ func TestCrashLoopStopsCampaign(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			file := filepath.Join(dir, "crashy.hcl")
 			src := fmt.Sprintf(`
 campaign "crashy" {
   task    = "crashy"
@@ -127,26 +119,20 @@ task {
   panic_from_node = 2
 }
 `, tt.setting, filepath.Join(testPlugins(t), "asi-task-crashy"))
-			if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			state := filepath.Join(dir, "state")
-			var stdout, stderr bytes.Buffer
-			code := command.Main([]string{"apply", "-state", state, file},
-				command.Streams{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
+			state, stdout, stderr, code := applyFile(t, dir, []byte(src))
 			if code != 1 {
-				t.Errorf("apply exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
+				t.Errorf("apply exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 			}
 			for _, want := range []string{
 				fmt.Sprintf("the task keeps failing: the last %d evaluations could not run", tt.want),
 				"plugin crashed: crashy died while evaluating node", "panic: counttask: node", "[ERROR] about to panic node=",
 			} {
-				if !strings.Contains(stderr.String(), want) {
-					t.Errorf("apply's error does not say %q:\n%s", want, &stderr)
+				if !strings.Contains(stderr, want) {
+					t.Errorf("apply's error does not say %q:\n%s", want, stderr)
 				}
 			}
-			if want := fmt.Sprintf("0 failed, %d not evaluated", tt.want); !strings.Contains(stdout.String(), want) {
-				t.Errorf("apply's summary does not say %q:\n%s", want, &stdout)
+			if want := fmt.Sprintf("0 failed, %d not evaluated", tt.want); !strings.Contains(stdout, want) {
+				t.Errorf("apply's summary does not say %q:\n%s", want, stdout)
 			}
 
 			ctx := context.Background()
@@ -210,16 +196,9 @@ func TestExampleCampaignRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file := filepath.Join(dir, "campaign.hcl")
-	if err := os.WriteFile(file, campaign, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	state := filepath.Join(dir, "state")
-	var stdout, stderr bytes.Buffer
-	code := command.Main([]string{"apply", "-steps", "4", "-state", state, file},
-		command.Streams{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr})
+	state, stdout, stderr, code := applyFile(t, dir, campaign, "-steps", "4")
 	if code != 0 {
-		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, &stdout, &stderr)
+		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 	ctx := context.Background()
 	st, err := store.Open(ctx, state)
@@ -237,4 +216,20 @@ func TestExampleCampaignRuns(t *testing.T) {
 	if n := nodes[0]; !n.Valid || n.Metrics["mse"] <= 0 {
 		t.Errorf("initial node: valid %v metrics %v (%s); want a valid mse", n.Valid, n.Metrics, n.Error)
 	}
+}
+
+// applyFile writes src as the campaign file in dir and applies it, with
+// flags before the file; it returns the state directory, the output and the
+// exit code.
+func applyFile(t *testing.T, dir string, src []byte, flags ...string) (state, stdout, stderr string, code int) {
+	t.Helper()
+	file := filepath.Join(dir, "campaign.hcl")
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	state = filepath.Join(dir, "state")
+	var out, errOut bytes.Buffer
+	args := append(append([]string{"apply"}, flags...), "-state", state, file)
+	code = command.Main(args, command.Streams{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut})
+	return state, out.String(), errOut.String(), code
 }
