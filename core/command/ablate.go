@@ -12,8 +12,6 @@ import (
 	"strings"
 
 	"github.com/asi-evolve/asi/core/engine"
-	"github.com/asi-evolve/asi/core/store"
-	"github.com/asi-evolve/asi/core/task"
 )
 
 // ablatePieces are what `asi ablate --off` can turn off, each against the
@@ -178,46 +176,6 @@ func ablate(ctx context.Context, file string, a ablateArgs, s Streams) error {
 	}
 	writeAblation(s.Stdout, out)
 	return nil
-}
-
-// bestCurve reads a finished run: the best valid primary score among the
-// nodes of steps 0..k for each k in steps.
-func bestCurve(ctx context.Context, dir string, steps []int) ([]float64, string, float64, error) {
-	st, err := store.Open(ctx, dir)
-	if err != nil {
-		return nil, "", 0, err
-	}
-	defer st.Close()
-	info, err := st.Info(ctx)
-	if err != nil {
-		return nil, "", 0, err
-	}
-	nodes, err := st.Nodes(ctx)
-	if err != nil {
-		return nil, "", 0, err
-	}
-	usage, err := st.Usage(ctx)
-	if err != nil {
-		return nil, "", 0, err
-	}
-	return curveOf(nodes, steps, info.Direction != string(task.Minimize)), info.Primary, usage.CostUSD, nil
-}
-
-func curveOf(nodes []store.Node, steps []int, maximize bool) []float64 {
-	out := make([]float64, len(steps))
-	for i, k := range steps {
-		best := math.NaN()
-		for _, n := range nodes {
-			if !n.Valid || n.Step > int64(k) {
-				continue
-			}
-			if math.IsNaN(best) || (maximize && n.Score > best) || (!maximize && n.Score < best) {
-				best = n.Score
-			}
-		}
-		out[i] = best
-	}
-	return out
 }
 
 func writeAblation(w io.Writer, a Ablation) {

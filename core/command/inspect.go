@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 
 	"github.com/asi-evolve/asi/core/store"
@@ -179,17 +178,4 @@ func render(err error, s Streams) int {
 		return exitError
 	}
 	return exitOK
-}
-
-// sortByScore orders valid nodes best first; ties go to the older node.
-func sortByScore(nodes []store.Node, maximize bool) {
-	sort.SliceStable(nodes, func(i, j int) bool {
-		if nodes[i].Score == nodes[j].Score {
-			return nodes[i].ID < nodes[j].ID
-		}
-		if maximize {
-			return nodes[i].Score > nodes[j].Score
-		}
-		return nodes[i].Score < nodes[j].Score
-	})
 }
