@@ -5,88 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/asi-evolve/asi/cognition"
 	"github.com/asi-evolve/asi/core/campaign"
 )
-
-// openCognition opens the campaign's cognition base in dir as the file
-// configures it. The caller closes the DB after the base.
-func openCognition(ctx context.Context, cfg *campaign.Config, dir string) (*cognition.Base, *cognition.DB, error) {
-	c := cfg.Cognition
-	db, err := cognition.OpenDB(ctx, dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	var emb cognition.Embedder = cognition.NewOffline(c.Dimensions)
-	if c.Embedder != "" {
-		m := cfg.Models[c.Embedder]
-		emb = cognition.NewOpenAI(cognition.OpenAIConfig{BaseURL: m.BaseURL, APIKey: m.APIKey, Model: m.Name, Cache: db}, c.Dimensions)
-	}
-	var st cognition.Store
-	switch c.Store {
-	case campaign.StoreWeaviate:
-		collection := c.Collection
-		if collection == "" {
-			collection = cognition.CollectionName(cfg.Campaign.Task)
-		}
-		st, err = cognition.OpenWeaviate(cognition.WeaviateConfig{URL: c.URL, Collection: collection}, emb.Name(), emb.Dim())
-	default:
-		st, err = cognition.OpenEmbedded(ctx, db, emb.Name(), emb.Dim())
-	}
-	if err != nil {
-		db.Close()
-		return nil, nil, fmt.Errorf("cognition: %w", err)
-	}
-	return cognition.NewBase(st, emb, db, cognition.Options{}), db, nil
-}
-
-// seedCognition imports the documents the file's seed globs match. It is
-// idempotent: an item already stored is not stored again.
-func seedCognition(ctx context.Context, cfg *campaign.Config, base *cognition.Base) (files, added int, err error) {
-	var paths []string
-	for _, g := range cfg.Cognition.Seed {
-		m, err := filepath.Glob(cfg.Resolve(g))
-		if err != nil {
-			return 0, 0, fmt.Errorf("cognition seed %q: %w", g, err)
-		}
-		paths = append(paths, m...)
-	}
-	sort.Strings(paths)
-	items, err := readCognitionFiles(paths)
-	if err != nil {
-		return 0, 0, err
-	}
-	added, err = base.Import(ctx, items)
-	return len(paths), added, err
-}
-
-// readCognitionFiles reads Markdown (.md) and exported (.jsonl) files.
-func readCognitionFiles(paths []string) ([]cognition.Item, error) {
-	var items []cognition.Item
-	for _, p := range paths {
-		f, err := os.Open(p)
-		if err != nil {
-			return nil, fmt.Errorf("cognition: %w", err)
-		}
-		var got []cognition.Item
-		if strings.HasSuffix(p, ".jsonl") {
-			got, err = cognition.ReadJSONL(f)
-		} else {
-			got, err = cognition.ParseMarkdown(f, filepath.Base(p))
-		}
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("cognition %s: %w", p, err)
-		}
-		items = append(items, got...)
-	}
-	return items, nil
-}
 
 type cognitionArgs struct {
 	state string

@@ -70,8 +70,8 @@ func report(ctx context.Context, st *store.Store, top int) (views.Report, error)
 		r.Events = append(r.Events, views.EventLine{Time: e.Time, Kind: e.Kind, Message: e.Message})
 	}
 	r.Research = views.ResearchOf(engine.CountersOf(nodes))
-	r.Research.Guidance, _ = st.Meta(ctx, engine.MetaResearcherGuidance)
-	r.Research.Recommendations, _ = st.Meta(ctx, engine.MetaRecommendations)
+	r.Research.Guidance, _ = st.Meta(ctx, store.MetaResearcherGuidance)
+	r.Research.Recommendations, _ = st.Meta(ctx, store.MetaRecommendations)
 	return r, nil
 }
 

@@ -24,9 +24,9 @@ type Manager struct {
 
 // Store meta keys of the manager's output.
 const (
-	MetaResearcherGuidance = "manager.researcher"
-	MetaAnalyzerGuidance   = "manager.analyzer"
-	MetaRecommendations    = "manager.recommendations"
+	MetaResearcherGuidance = store.MetaResearcherGuidance
+	MetaAnalyzerGuidance   = store.MetaAnalyzerGuidance
+	MetaRecommendations    = store.MetaRecommendations
 )
 
 // manage writes the campaign's guidance once: a resumed campaign reads
