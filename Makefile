@@ -27,7 +27,7 @@ demo: build
 # through gotestsum, which ends with a summary: tests passed, failed and
 # skipped, each skipped test named with its reason. Under CI=true (or
 # ASI_REQUIRE_ALL=1) a suite whose tool, server or root is missing fails
-# instead of skipping (core/testenv); only the GPU tests may skip.
+# instead of skipping (internal/testenv); only the GPU tests may skip.
 GOTESTSUM_VERSION := v1.13.0
 TOOLS_BIN         := $(CURDIR)/bin/tools
 GOTESTSUM         := $(TOOLS_BIN)/gotestsum-$(GOTESTSUM_VERSION)
@@ -54,7 +54,7 @@ test-faults:
 # Each fuzz target for FUZZTIME; new crashers land in testdata/fuzz/.
 FUZZTIME ?= 10s
 FUZZ_TARGETS := ./core/campaign:FuzzParse ./core/diffs:FuzzParseReply ./core/diffs:FuzzParseBlocks \
-	./core/diffs:FuzzApply ./tasks/circlepacking:FuzzScore sdk:FuzzDescribeFromWire
+	./core/diffs:FuzzApply ./core/diffs:FuzzFormatBlocks ./tasks/circlepacking:FuzzScore sdk:FuzzDescribeFromWire
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		if [ "$$pkg" = sdk ]; then dir=sdk; pkg=.; else dir=.; fi; \

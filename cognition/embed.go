@@ -133,9 +133,29 @@ func init() {
 	}
 }
 
-// cosine returns the dot product of two vectors, which is their cosine
-// similarity when both are unit vectors. Vectors of different lengths
-// compare as 0.
+// Cosine returns the cosine similarity of a and b, in [-1, 1], whatever
+// their lengths as vectors. Vectors of different dimensions, or a zero
+// vector, compare as 0. The vectors this package stores are unit vectors:
+// it compares them with cosine, their dot product, which is the same
+// similarity without the norms.
+func Cosine(a, b []float32) float64 {
+	if len(a) != len(b) {
+		return 0
+	}
+	var dot, na, nb float64
+	for i := range a {
+		dot += float64(a[i]) * float64(b[i])
+		na += float64(a[i]) * float64(a[i])
+		nb += float64(b[i]) * float64(b[i])
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
+}
+
+// cosine is Cosine for two unit vectors: their dot product. Vectors of
+// different dimensions compare as 0.
 func cosine(a, b []float32) float64 {
 	if len(a) != len(b) {
 		return 0

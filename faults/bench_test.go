@@ -147,7 +147,7 @@ func cpuWork(rounds int) {
 // prose) and records every call, as it does for a model.
 type standIn struct {
 	data    benchData
-	offline *llm.Offline
+	offline *roles.Offline
 }
 
 func (standIn) Name() string { return "stand-in" }
@@ -250,7 +250,7 @@ func newBenchEngine(b *testing.B, st *store.Store, tk benchTask, workers, steps 
 	if err != nil {
 		b.Fatal(err)
 	}
-	model := standIn{data: tk.data, offline: llm.NewOffline()}
+	model := standIn{data: tk.data, offline: roles.NewOffline()}
 	e, err := engine.New(context.Background(), engine.Config{Store: st, Task: tk, Researcher: model,
 		Analyzer: roles.LLMAnalyzer{Provider: model}, Sampler: sampler, Seed: 1, Workers: workers,
 		Budget: engine.Budget{Steps: steps}, Progress: progress})

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asi-evolve/asi/core/testenv"
+	"github.com/asi-evolve/asi/internal/testenv"
 )
 
 // TestDiskFull runs a campaign in a 2 MiB tmpfs whose nodes carry large

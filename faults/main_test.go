@@ -21,30 +21,19 @@ import (
 var binDir string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "asi-faults-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := func() int {
-		defer os.RemoveAll(dir)
+	os.Exit(plugintest.Main(m, func() error {
 		for _, b := range []struct{ name, pkg string }{
 			{"asi", "github.com/asi-evolve/asi/cmd/asi"},
 			{"asi-task-faulty", "./testdata/faultytask"},
 		} {
-			if _, err := plugintest.Build(dir, b.name, b.pkg, ""); err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				return 1
+			if _, err := plugintest.Binary(b.name, b.pkg); err != nil {
+				return err
 			}
 		}
-		if err := plugintest.BuildTasks(dir); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
+		dir, err := plugintest.Tasks()
 		binDir = dir
-		return m.Run()
-	}()
-	os.Exit(code)
+		return err
+	}))
 }
 
 func asiBin() string { return filepath.Join(binDir, "asi") }

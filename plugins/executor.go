@@ -8,10 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 
-	"github.com/asi-evolve/asi/core/campaign"
 	"github.com/asi-evolve/asi/plugins/executor"
 	"github.com/asi-evolve/asi/sdk"
 )
@@ -20,8 +20,8 @@ import (
 // how to find executor plugins.
 type ExecutorOptions struct {
 	// StateDir is the campaign's state directory; local and gpu jobs run
-	// under StateDir/jobs/<type> unless the block sets work_dir, and Slurm
-	// jobs go to StateDir/slurm unless it sets shared_dir.
+	// under StateDir/jobs/<type> unless the spec sets WorkDir, and Slurm
+	// jobs go to StateDir/slurm unless it sets SharedDir.
 	StateDir string
 	// Finder locates asi-executor-<type> for a type that is not built in.
 	Finder Finder
@@ -37,46 +37,81 @@ type Executors struct {
 	stop []func()
 }
 
-// StartExecutors builds the executors the campaign declares. With none it
-// returns nil, and the task's calls fail with sdk.ErrNoExecutor.
-func StartExecutors(ctx context.Context, cfg *campaign.Config, opts ExecutorOptions) (*Executors, error) {
-	if len(cfg.Executors) == 0 {
+// Built-in executor types; any other type names an executor plugin
+// (asi-executor-<type>).
+const (
+	executorLocal = "local"
+	executorGPU   = "gpu"
+	executorSlurm = "slurm"
+)
+
+// ExecutorSpec is one executor of a campaign: its type and, for the
+// built-in types, its settings. Paths are used as given (the caller
+// resolves them). Zero values mean the executor's own default
+// (docs/executors.md).
+type ExecutorSpec struct {
+	Type string
+
+	// local and gpu
+	Slots       int
+	WorkDir     string // "": StateDir/jobs/<type>
+	Memory      uint64 // bytes, per job
+	Timeout     time.Duration
+	Grace       time.Duration
+	OutputLimit uint64
+	Network     bool
+	Devices     []int // gpu: the GPU indices jobs may use
+
+	// slurm
+	SharedDir               string // "": StateDir/slurm
+	Partition, Account, QOS string
+	CPUs                    int
+	GRES                    string
+	Args                    []string
+	Poll                    time.Duration
+	SlurmConf               string // SLURM_CONF for the client commands
+}
+
+// StartExecutors builds the given executors; the first is the default.
+// With none it returns nil, and the task's calls fail with
+// sdk.ErrNoExecutor.
+func StartExecutors(ctx context.Context, specs []ExecutorSpec, opts ExecutorOptions) (*Executors, error) {
+	if len(specs) == 0 {
 		return nil, nil
 	}
 	if opts.Logger == nil {
 		opts.Logger = hclog.NewNullLogger()
 	}
 	e := &Executors{Router: executor.NewRouter()}
-	for _, block := range cfg.Executors {
-		ex, stop, err := startExecutor(cfg, block, opts)
+	for _, spec := range specs {
+		ex, stop, err := startExecutor(spec, opts)
 		if err != nil {
 			e.Close()
-			return nil, fmt.Errorf("executor %q: %w", block.Type, err)
+			return nil, fmt.Errorf("executor %q: %w", spec.Type, err)
 		}
 		if stop != nil {
 			e.stop = append(e.stop, stop)
 		}
-		e.Add(block.Type, ex)
+		e.Add(spec.Type, ex)
 	}
 	return e, nil
 }
 
-func startExecutor(cfg *campaign.Config, block *campaign.Executor, opts ExecutorOptions) (sdk.Executor, func(), error) {
-	s := block.Settings
+func startExecutor(s ExecutorSpec, opts ExecutorOptions) (sdk.Executor, func(), error) {
 	dir := func(set, def string) string {
 		if set != "" {
-			return cfg.Resolve(set)
+			return set
 		}
 		return filepath.Join(opts.StateDir, def)
 	}
-	switch block.Type {
-	case campaign.ExecutorLocal, campaign.ExecutorGPU:
-		local := executor.LocalConfig{Dir: dir(s.WorkDir, filepath.Join("jobs", block.Type)), Slots: s.Slots, Memory: s.Memory,
+	switch s.Type {
+	case executorLocal, executorGPU:
+		local := executor.LocalConfig{Dir: dir(s.WorkDir, filepath.Join("jobs", s.Type)), Slots: s.Slots, Memory: s.Memory,
 			Timeout: s.Timeout, Grace: s.Grace, OutputLimit: int64(s.OutputLimit), Network: s.Network}
 		if s.WorkDir == "" {
 			local.Dir = reachableJobDir(local.Dir, opts)
 		}
-		if block.Type == campaign.ExecutorLocal {
+		if s.Type == executorLocal {
 			l, err := executor.NewLocal(local)
 			return l, nil, err
 		}
@@ -90,16 +125,16 @@ func startExecutor(cfg *campaign.Config, block *campaign.Executor, opts Executor
 			return nil, nil, err
 		}
 		return g, shutdown, nil
-	case campaign.ExecutorSlurm:
+	case executorSlurm:
 		sc := executor.SlurmConfig{SharedDir: dir(s.SharedDir, "slurm"), Partition: s.Partition, Account: s.Account, QOS: s.QOS,
 			Timeout: s.Timeout, Memory: s.Memory, CPUs: s.CPUs, GRES: s.GRES, Args: s.Args, Poll: s.Poll}
 		if s.SlurmConf != "" {
-			sc.Env = []string{"SLURM_CONF=" + cfg.Resolve(s.SlurmConf)}
+			sc.Env = []string{"SLURM_CONF=" + s.SlurmConf}
 		}
 		sl, err := executor.NewSlurm(sc)
 		return sl, nil, err
 	}
-	return startExecutorPlugin(block.Type, opts)
+	return startExecutorPlugin(s.Type, opts)
 }
 
 // reachableJobDir returns dir, or when the unprivileged job user could not

@@ -11,37 +11,26 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asi-evolve/asi/core/campaign"
 	"github.com/asi-evolve/asi/plugins/executor"
 	"github.com/asi-evolve/asi/sdk"
 
-	"github.com/asi-evolve/asi/core/testenv"
+	"github.com/asi-evolve/asi/internal/testenv"
 )
-
-func parseCampaign(t *testing.T, extra string) *campaign.Config {
-	t.Helper()
-	src := "campaign \"c\" {\n  task = \"circlepacking\"\n}\n" + extra
-	cfg, diags := campaign.NewParser().Parse([]byte(src), filepath.Join(t.TempDir(), "c.hcl"))
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
-	return cfg
-}
 
 func TestStartExecutors(t *testing.T) {
 	tests := []struct {
 		name    string
-		blocks  string
+		specs   []ExecutorSpec
 		job     sdk.Job
 		wantErr error
 		wantLog string
 	}{
 		{name: "none configured", wantErr: sdk.ErrNoExecutor},
-		{name: "local runs the job", blocks: "executor \"local\" {\n  slots = 2\n  timeout = \"1m\"\n}\n",
+		{name: "local runs the job", specs: []ExecutorSpec{{Type: "local", Slots: 2, Timeout: time.Minute}},
 			job: sdk.Job{Command: []string{"/bin/sh", "-c", "echo hi"}}, wantLog: "hi\n"},
-		{name: "unknown executor named", blocks: "executor \"local\" {}\n",
+		{name: "unknown executor named", specs: []ExecutorSpec{{Type: "local"}},
 			job: sdk.Job{Command: []string{"true"}, Executor: "slurm"}, wantErr: executor.ErrUnknownExecutor},
-		{name: "gpu without driver refuses GPU jobs", blocks: "executor \"gpu\" {}\n",
+		{name: "gpu without driver refuses GPU jobs", specs: []ExecutorSpec{{Type: "gpu"}},
 			job: sdk.Job{Command: []string{"true"}, Resources: sdk.Resources{GPUs: 1}}, wantErr: executor.ErrNoDriver},
 	}
 	for _, tt := range tests {
@@ -50,7 +39,7 @@ func TestStartExecutors(t *testing.T) {
 			for d := state; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
 				_ = os.Chmod(d, 0o711) // jobs run as nobody when the tests are root
 			}
-			execs, err := StartExecutors(context.Background(), parseCampaign(t, tt.blocks), ExecutorOptions{StateDir: state})
+			execs, err := StartExecutors(context.Background(), tt.specs, ExecutorOptions{StateDir: state})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +85,7 @@ func TestStartExecutorsPrivateStateDir(t *testing.T) {
 		testenv.Skipf(t, "jobs run as another user only when asi is root")
 	}
 	state := filepath.Join(t.TempDir(), "state") // t.TempDir is 0700
-	execs, err := StartExecutors(context.Background(), parseCampaign(t, "executor \"local\" {}\n"), ExecutorOptions{StateDir: state})
+	execs, err := StartExecutors(context.Background(), []ExecutorSpec{{Type: "local"}}, ExecutorOptions{StateDir: state})
 	if err != nil {
 		t.Fatal(err)
 	}

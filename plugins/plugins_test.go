@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,39 +19,22 @@ import (
 	"github.com/asi-evolve/asi/sdk"
 )
 
-// Test plugin binaries are built once per test binary.
-var (
-	buildOnce sync.Once
-	binDir    string
-	buildErr  error
-)
-
+// testPlugins returns the directory of the test plugins, built once per
+// test binary run.
 func testPlugins(t testing.TB) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		binDir, buildErr = os.MkdirTemp("", "asi-plugins-test-")
-		if buildErr != nil {
-			return
+	var dir string
+	for _, name := range []string{"crashy", "protocol2"} {
+		bin, err := plugintest.Binary("asi-task-"+name, "./testdata/"+name)
+		if err != nil {
+			t.Fatal(err)
 		}
-		for _, name := range []string{"crashy", "protocol2"} {
-			if _, buildErr = plugintest.Build(binDir, "asi-task-"+name, "./testdata/"+name, ""); buildErr != nil {
-				return
-			}
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+		dir = filepath.Dir(bin)
 	}
-	return binDir
+	return dir
 }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binDir != "" {
-		os.RemoveAll(binDir)
-	}
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(plugintest.Main(m, nil)) }
 
 func find(t testing.TB, name string, declared map[string]plugins.Declared) plugins.Found {
 	t.Helper()

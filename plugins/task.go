@@ -36,14 +36,13 @@ type TaskOptions struct {
 	// Logger receives the plugin's stderr and the host's notes about it;
 	// nil discards them.
 	Logger hclog.Logger
-	// EvaluateTimeout bounds one Evaluate call, whatever the plugin does
-	// with its context; 0 means DefaultEvaluateTimeout. A plugin that
-	// overruns it is killed and started afresh for the next call.
-	EvaluateTimeout time.Duration
+	// EvaluationTimeout bounds one Evaluate call, whatever the plugin does
+	// with its context; 0 means no deadline but the caller's (the campaign
+	// file's evaluation_timeout, defaulted in core/campaign, is what a run
+	// passes). A plugin that overruns it is killed and started afresh for
+	// the next call.
+	EvaluationTimeout time.Duration
 }
-
-// DefaultEvaluateTimeout is the host's deadline for one evaluation.
-const DefaultEvaluateTimeout = time.Hour
 
 // Task is a running task plugin. It implements core/task.Interface and is
 // safe for concurrent use. A plugin process that dies is replaced at the
@@ -124,13 +123,13 @@ func (t *Task) evaluateOnce(ctx context.Context, c task.Candidate, stage int, se
 	if err != nil {
 		return task.Result{}, err
 	}
-	limit := t.opts.EvaluateTimeout
-	if limit <= 0 {
-		limit = DefaultEvaluateTimeout
-	}
 	// The deadline is the host's: the gRPC call returns when it fires even
 	// if the plugin ignores its context.
-	callCtx, cancel := context.WithTimeout(ctx, limit)
+	limit := t.opts.EvaluationTimeout
+	callCtx, cancel := ctx, context.CancelFunc(func() {})
+	if limit > 0 {
+		callCtx, cancel = context.WithTimeout(ctx, limit)
+	}
 	defer cancel()
 	res, err := p.task.Evaluate(callCtx, sdk.Candidate{NodeID: c.NodeID, Language: c.Language, Code: c.Code}, stage, seed)
 	if err != nil {
@@ -138,8 +137,8 @@ func (t *Task) evaluateOnce(ctx context.Context, c task.Candidate, stage int, se
 		// end the stream (CANCEL) a moment before callCtx notices it.
 		deadline, _ := callCtx.Deadline()
 		code := status.Code(err)
-		overran := callCtx.Err() != nil ||
-			(code == codes.DeadlineExceeded || code == codes.Canceled) && time.Until(deadline) < time.Second
+		overran := limit > 0 && (callCtx.Err() != nil ||
+			(code == codes.DeadlineExceeded || code == codes.Canceled) && time.Until(deadline) < time.Second)
 		if ctx.Err() == nil && overran {
 			// The plugin may still be busy with the call: replace it.
 			t.retire(p)

@@ -134,8 +134,9 @@ var findClang = sync.OnceValues(func() (clangInfo, error) {
 	cmd.Stdin = strings.NewReader("#include <stdio.h>\n")
 	diag, err := cmd.CombinedOutput()
 	if err != nil {
+		first, _, _ := strings.Cut(strings.TrimSpace(string(diag)), "\n")
 		return clangInfo{}, fmt.Errorf("c: %s has no wasm32-wasi libc (%s); %s: %w",
-			path, firstLine(string(diag)), hint, ErrToolchainMissing)
+			path, first, hint, ErrToolchainMissing)
 	}
 	var dirs []string
 	inList := false
@@ -158,11 +159,6 @@ var findClang = sync.OnceValues(func() (clangInfo, error) {
 	}
 	return clangInfo{path: path, version: version, systemDirs: dirs}, nil
 })
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return line
-}
 
 // clangBuild preprocesses the files, checks what they included and that no
 // inline assembly is left, then compiles and links the preprocessed code.

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asi-evolve/asi/core/testenv"
+	"github.com/asi-evolve/asi/internal/testenv"
 )
 
 var hostileOnly = flag.String("hostile", "", "run only the attacks whose lang/name contains this")

@@ -247,7 +247,7 @@ func (r *Runtime) run(ctx context.Context, m *Module, cfg Config) (Result, error
 		return Result{
 			Reason: ReasonOutOfMemory,
 			Detail: fmt.Sprintf("module needs %s of memory at start, over the limit of %s",
-				formatBytes(m.minMemory), formatBytes(limit)),
+				FormatBytes(m.minMemory), FormatBytes(limit)),
 		}, nil
 	}
 
@@ -328,10 +328,10 @@ func (r *Runtime) run(ctx context.Context, m *Module, cfg Config) (Result, error
 		return res, fmt.Errorf("sandbox: run: %w", ctx.Err())
 	case mem.refused.Load() && err != nil:
 		res.Reason = ReasonOutOfMemory
-		res.Detail = fmt.Sprintf("memory limit of %s reached", formatBytes(limit))
+		res.Detail = fmt.Sprintf("memory limit of %s reached", FormatBytes(limit))
 	case context.Cause(runCtx) == errOutputLimit:
 		res.Reason = ReasonOutputLimit
-		res.Detail = fmt.Sprintf("output over the limit of %s per stream", formatBytes(uint64(cfg.OutputLimit())))
+		res.Detail = fmt.Sprintf("output over the limit of %s per stream", FormatBytes(uint64(cfg.OutputLimit())))
 	case hostStopped:
 		res.Reason = ReasonTimeout
 		res.Detail = fmt.Sprintf("still running after the time limit of %s", cfg.Timeout())
@@ -356,7 +356,10 @@ func trapMessage(err error) string {
 	return s
 }
 
-func formatBytes(n uint64) string {
+// FormatBytes writes a size of n bytes in the largest binary unit that
+// divides it exactly ("256MiB", "64KiB"), else in bytes ("1000B"): the
+// form campaign files accept, used for limits in messages.
+func FormatBytes(n uint64) string {
 	switch {
 	case n >= 1<<30 && n%(1<<30) == 0:
 		return fmt.Sprintf("%dGiB", n>>30)

@@ -14,7 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/asi-evolve/asi/core/testenv"
+	"github.com/asi-evolve/asi/internal/testenv"
 )
 
 func TestToolchains(t *testing.T) {

@@ -21,8 +21,9 @@
 //   - A task recomputes every metric from what the candidate produced; a
 //     number the candidate prints about itself is never a metric.
 //   - A bad candidate is a Result with Valid false and feedback for the
-//     researcher; Evaluate returns an error only when the task itself cannot
-//     evaluate.
+//     researcher (Invalid; FailedRun words a sandbox run that did not end
+//     cleanly, Tail bounds a log); Evaluate returns an error only when the
+//     task itself cannot evaluate.
 //   - stdout belongs to the go-plugin handshake: log to stderr (asi copies
 //     a plugin's stderr into its own log).
 //   - The wire format lives in protocol/ (generated from proto/, never

@@ -23,16 +23,17 @@ import (
 	"github.com/asi-evolve/asi/plugins/plugintest"
 )
 
-// buildAsi compiles the command once for the end-to-end tests.
+func TestMain(m *testing.M) { os.Exit(plugintest.Main(m, nil)) }
+
+// buildAsi compiles the command once for the end-to-end tests, with the
+// task plugins beside it as `make build` puts them.
 func buildAsi(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "asi")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	bin, err := plugintest.Binary("asi", ".")
 	if err != nil {
-		t.Fatalf("build asi: %v\n%s", err, out)
+		t.Fatalf("build asi: %v", err)
 	}
-	// The task plugins go beside the binary, as `make build` puts them.
-	if err := plugintest.BuildTasks(filepath.Dir(bin)); err != nil {
+	if _, err := plugintest.Tasks(); err != nil {
 		t.Fatal(err)
 	}
 	return bin

@@ -31,7 +31,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/asi-evolve/asi/core/testenv"
+	"github.com/asi-evolve/asi/internal/testenv"
 )
 
 // Version is the server version the installer builds.

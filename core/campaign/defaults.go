@@ -5,9 +5,13 @@ import "time"
 // Defaults for everything the file may leave out. They are the values the
 // reference documentation promises; change both together.
 const (
+	// defaultWorkers is set here only; the engine's own floor of one is
+	// for callers of the library that leave it zero.
 	defaultWorkers = 1
 	defaultSeed    = 1
 
+	// defaultEvaluationTimeout is the host's deadline for one evaluation.
+	// It is set here only: the task host takes the value it is given.
 	defaultEvaluationTimeout = time.Hour
 	// defaultMaxInfraFailures is engine.DefaultMaxInfraFailures.
 	defaultMaxInfraFailures = 5

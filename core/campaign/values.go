@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
+
+	"github.com/asi-evolve/asi/sandbox"
 )
 
 // decoder evaluates attributes and collects diagnostics. Each reader returns
@@ -175,7 +177,7 @@ func (d *decoder) byteSize(attrs hcl.Attributes, name string, min, max uint64) (
 	}
 	if size < min || size > max {
 		d.errorf(attr.Expr.Range(), "Value out of range",
-			"%q must be between %s and %s.", name, formatBytes(min), formatBytes(max))
+			"%q must be between %s and %s.", name, sandbox.FormatBytes(min), sandbox.FormatBytes(max))
 		return 0, false
 	}
 	return size, true
@@ -234,16 +236,4 @@ func quoteList(names []string) string {
 		quoted[i] = fmt.Sprintf("%q", n)
 	}
 	return strings.Join(quoted, ", ")
-}
-
-func formatBytes(n uint64) string {
-	switch {
-	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%dGiB", n>>30)
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%dMiB", n>>20)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%dKiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

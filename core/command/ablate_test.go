@@ -104,27 +104,3 @@ func storedCurve(t *testing.T, variant string, seeds []int64, primary string, st
 	}
 	return out
 }
-
-func TestCurveOfKeepsTheBestSoFar(t *testing.T) {
-	nodes := []store.Node{
-		{Step: 0, Valid: true, Score: 2}, {Step: 1, Valid: false, Score: 9}, {Step: 2, Valid: true, Score: 5}, {Step: 3, Valid: true, Score: 1},
-	}
-	tests := []struct {
-		name     string
-		maximize bool
-		want     []float64
-	}{
-		{"maximize", true, []float64{2, 2, 5, 5}},
-		{"minimize", false, []float64{2, 2, 2, 1}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := curveOf(nodes, []int{0, 1, 2, 3}, tt.maximize)
-			for i := range got {
-				if got[i] != tt.want[i] || math.IsNaN(got[i]) {
-					t.Fatalf("curve = %v, want %v", got, tt.want)
-				}
-			}
-		})
-	}
-}

@@ -3,18 +3,13 @@ package command
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
+	"github.com/asi-evolve/asi/core/backend"
 	"github.com/asi-evolve/asi/core/campaign"
-	"github.com/asi-evolve/asi/core/engine"
-	"github.com/asi-evolve/asi/core/sampling"
-	"github.com/asi-evolve/asi/core/store"
 	"github.com/asi-evolve/asi/core/views"
-	"github.com/asi-evolve/asi/plugins"
 )
 
 type applyArgs struct {
@@ -22,7 +17,7 @@ type applyArgs struct {
 	state string
 	json  bool
 	steps int
-	// off names the pieces an ablation turns off (see ablatePieces).
+	// off names the pieces an ablation turns off (backend.AblationPieces).
 	off map[string]bool
 }
 
@@ -48,140 +43,65 @@ func runApply(ctx context.Context, args []string, s Streams) int {
 	if a.state == "" {
 		a.state = campaignDir(cfg.Campaign.Name)
 	}
-	if a.steps > 0 {
-		cfg.Campaign.Budget.Steps = a.steps
-	}
 	if err := apply(ctx, cfg, a, s); err != nil {
-		fmt.Fprintf(s.Stderr, "Error: %v\n", err)
+		views.View{W: s.Stderr}.Error(err)
 		return exitError
 	}
 	return exitOK
 }
 
+// apply runs a campaign to the end of its budget (or an interrupt) and
+// prints its report.
 func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) error {
-	unlock, err := lockDir(a.state)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	st, err := store.Open(ctx, a.state)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := claimDir(ctx, st, cfg); err != nil {
-		return err
-	}
-
-	rt, err := newSandbox(ctx, s.Stderr)
-	if err != nil {
-		return err
-	}
-	defer rt.Close(context.WithoutCancel(ctx))
-	logger, closeLog, err := pluginLogger(a.state)
-	if err != nil {
-		return err
-	}
-	defer closeLog()
-	execs, err := plugins.StartExecutors(ctx, cfg, plugins.ExecutorOptions{StateDir: a.state, Finder: finder(cfg), Logger: logger})
-	if err != nil {
-		return err
-	}
-	defer execs.Close()
-	tk, err := startTask(ctx, cfg, rt, execs, logger)
-	if err != nil {
-		return fmt.Errorf("task %s: %w", cfg.Campaign.Task, err)
-	}
-	defer tk.Close()
-	desc, err := tk.Describe(ctx)
-	if err != nil {
-		return fmt.Errorf("task %s: %w", cfg.Campaign.Task, err)
-	}
-	researcher, err := provider(cfg, cfg.Roles.Researcher)
-	if err != nil {
-		return err
-	}
-	an, err := analyzer(cfg, cfg.Campaign.Seed)
-	if err != nil {
-		return err
-	}
-	db := cfg.Database
-	sampler, err := sampling.New(db.Sampler, sampling.Options{
-		Islands: db.Islands, MigrationInterval: db.MigrationInterval, MigrationRate: db.MigrationRate,
-		Exploration: db.Exploration, GridBins: db.GridBins, FeatureDims: len(desc.FeatureDimensions),
+	run, err := backend.Open(ctx, cfg, backend.Options{
+		StateDir: a.state, Steps: a.steps, Off: a.off,
+		SandboxCacheDir: sandboxCacheDir(), SandboxProgress: views.ProgressLines(s.Stderr),
+		Progress: func(primary string) backend.Progress { return views.NewProgress(s.Stderr, a.json, primary) },
 	})
 	if err != nil {
 		return err
 	}
-	if err := st.SetInfo(ctx, store.Info{
-		Campaign: cfg.Campaign.Name, Task: cfg.Campaign.Task, Primary: desc.Primary, Direction: string(desc.Direction),
-		StepBudget: cfg.Campaign.Budget.Steps, Features: desc.FeatureDimensions, Offline: offlineRoles(cfg),
-	}); err != nil {
-		return err
-	}
+	defer run.Close()
+	(views.View{W: s.Stderr, JSON: a.json}).ApplyHeader(applyHeader(run.Description))
 
-	if !a.json {
-		fmt.Fprintf(s.Stderr, "Campaign %s: task %s, %d worker(s), sampler %s\n", cfg.Campaign.Name, desc.Name, cfg.Campaign.Workers, db.Sampler)
-		fmt.Fprintf(s.Stderr, "  researcher: %s\n  state:      %s\n", describeRole(cfg, cfg.Roles.Researcher), a.state)
-		if offline := offlineRoles(cfg); len(offline) > 0 {
-			fmt.Fprintf(s.Stderr, "  offline:    %s (no model: no calls or tokens are counted for them)\n", strings.Join(offline, ", "))
-		}
-	}
-	base, cogDB, err := openCognition(ctx, cfg, a.state)
-	if err != nil {
-		return err
-	}
-	defer cogDB.Close()
-	defer base.Close()
-	if files, added, err := seedCognition(ctx, cfg, base); err != nil {
-		// A shared store that is down must not stop the campaign.
-		fmt.Fprintf(s.Stderr, "Warning: cognition seed: %v\n", err)
-		st.AddEvent(ctx, store.Event{Kind: "warning", Message: "cognition seed failed: " + err.Error()})
-	} else if !a.json && files > 0 {
-		fmt.Fprintf(s.Stderr, "  cognition:  %s store, %d new item(s) from %d seed file(s)\n", cfg.Cognition.Store, added, files)
-	}
-	progress := views.NewProgress(s.Stderr, a.json, desc.Primary)
-	b := cfg.Campaign.Budget
-	ecfg := engine.Config{
-		Store: st, Task: tk, Researcher: researcher, Analyzer: an, Sampler: sampler,
-		Workers: cfg.Campaign.Workers, SampleN: db.SampleN, Seed: cfg.Campaign.Seed,
-		Budget:    engine.Budget{Steps: b.Steps, Wall: b.Wall, Tokens: b.Tokens, USD: b.USD, Target: b.Target},
-		Cognition: base, TopK: cfg.Cognition.TopK, MinScore: cfg.Cognition.MinScore,
-		OfflineInsights: offlineInsights(cfg.Cognition),
-		Progress:        progress.Update,
-
-		MaxInfraFailures: cfg.Campaign.MaxInfraFailures,
-	}
-	if err := researchConfig(cfg, &ecfg, cogDB); err != nil {
-		return err
-	}
-	turnOff(&ecfg, a.off)
-	if !a.json {
-		fmt.Fprintf(s.Stderr, "  research:   %s\n", describeResearch(ecfg))
-	}
-	eng, err := engine.New(ctx, ecfg)
-	if err != nil {
-		return err
-	}
-
-	// First Ctrl-C: finish the steps in flight. Second: stop now; the
-	// unfinished steps run again on the next apply.
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	defer stopOnInterrupt(runCtx, run.Engine, cancel, s)()
+	sum, runErr := run.Engine.Run(runCtx)
+	run.Progress.Finish()
+	r, err := campaignReport(context.WithoutCancel(ctx), run.Store, 10)
+	if err != nil {
+		return errors.Join(runErr, err)
+	}
+	r.Reason = string(sum.Reason)
+	r.Elapsed = sum.Elapsed.Round(1e8).String()
+	out := views.View{W: s.Stdout, JSON: a.json}
+	if err := out.Report(r); err != nil {
+		return err
+	}
+	if runErr == nil {
+		out.NextSteps(a.state)
+	}
+	return runErr
+}
+
+// stopOnInterrupt handles Ctrl-C during a run. First: finish the steps in
+// flight. Second: stop now (cancel); the unfinished steps run again on the
+// next apply. The returned function stops listening.
+func stopOnInterrupt(runCtx context.Context, eng interface{ Stop() }, cancel func(), s Streams) (stop func()) {
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
+	msgs := views.View{W: s.Stderr}
 	go func() {
 		interrupts := 0
 		for {
 			select {
 			case <-signals:
 				interrupts++
+				msgs.Interrupted(interrupts)
 				if interrupts == 1 {
-					fmt.Fprintln(s.Stderr, "\nStopping after the steps in flight (interrupt again to stop now)...")
 					eng.Stop()
 				} else {
-					fmt.Fprintln(s.Stderr, "\nStopping now; unfinished steps will run on the next apply.")
 					cancel()
 					return
 				}
@@ -190,36 +110,12 @@ func apply(ctx context.Context, cfg *campaign.Config, a applyArgs, s Streams) er
 			}
 		}
 	}()
-
-	sum, runErr := eng.Run(runCtx)
-	progress.Finish()
-	r, err := report(context.WithoutCancel(ctx), st, 10)
-	if err != nil {
-		return errors.Join(runErr, err)
-	}
-	r.Reason = string(sum.Reason)
-	r.Elapsed = sum.Elapsed.Round(1e8).String()
-	if err := (views.View{W: s.Stdout, JSON: a.json}).Report(r); err != nil {
-		return err
-	}
-	if !a.json && runErr == nil {
-		fmt.Fprintf(s.Stdout, "\nNext: asi best -state %s   (the best program)\n      asi show -state %s N  (one node)\n", a.state, a.state)
-	}
-	return runErr
+	return func() { signal.Stop(signals) }
 }
 
-// claimDir refuses to run a campaign in a directory another campaign or
-// task owns.
-func claimDir(ctx context.Context, st *store.Store, cfg *campaign.Config) error {
-	info, err := st.Info(ctx)
-	if err != nil {
-		return err
+func applyHeader(d backend.Description) views.ApplyHeader {
+	return views.ApplyHeader{
+		Campaign: d.Campaign, Task: d.Task, Workers: d.Workers, Sampler: d.Sampler, Researcher: d.Researcher, Dir: d.StateDir,
+		Offline: d.Offline, Cognition: d.Cognition, SeedFiles: d.SeedFiles, SeedAdded: d.SeedAdded, SeedErr: d.SeedErr, Research: d.Research,
 	}
-	switch {
-	case info.Campaign != "" && info.Campaign != cfg.Campaign.Name:
-		return fmt.Errorf("%s belongs to campaign %q, not %q: use another -state directory", st.Dir(), info.Campaign, cfg.Campaign.Name)
-	case info.Task != "" && info.Task != cfg.Campaign.Task:
-		return fmt.Errorf("%s belongs to task %q, not %q: use another -state directory", st.Dir(), info.Task, cfg.Campaign.Task)
-	}
-	return nil
 }

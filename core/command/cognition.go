@@ -3,131 +3,115 @@ package command
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/asi-evolve/asi/cognition"
+	"github.com/asi-evolve/asi/core/backend"
 	"github.com/asi-evolve/asi/core/campaign"
+	"github.com/asi-evolve/asi/core/views"
 )
 
+// cognitionArgs are the sub-verb, flags and arguments of `asi cognition`.
 type cognitionArgs struct {
+	sub   string // search, list, import or export
 	state string
 	file  string
 	json  bool
 	limit int
 	kind  string
+	terms []string // the query words of search, the files of import
 }
 
+// errUsage marks an error that is the caller's misuse of the verb: the
+// flags are printed after it and the exit code is 2.
+var errUsage = errors.New("bad usage")
+
+// runCognition searches, lists, imports or exports the cognition base of a
+// campaign.
 func runCognition(ctx context.Context, args []string, s Streams) int {
-	const usageLine = "search|list|import|export [flags] [QUERY|PATH...]"
+	stderr := views.View{W: s.Stderr}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(s.Stderr, "Usage: asi cognition "+usageLine)
+		stderr.UsageLine("cognition", "search|list|import|export [flags] [QUERY|PATH...]")
 		return exitUsage
 	}
-	sub := args[0]
-	var a cognitionArgs
-	fs := newFlags("cognition "+sub, "[flags] ...", s)
+	a := cognitionArgs{sub: args[0]}
+	fs := newFlags("cognition "+a.sub, "[flags] ...", s)
 	fs.StringVar(&a.state, "state", "", "campaign directory (default: the campaign of -file, or the only one under .asi/)")
 	fs.StringVar(&a.file, "file", "", "campaign file whose cognition block says which store and embedder to use")
 	fs.BoolVar(&a.json, "json", false, "print JSON lines")
 	fs.IntVar(&a.limit, "n", 5, "search: results to show")
 	fs.StringVar(&a.kind, "kind", "", "list/export: only items of this kind (prior, insight, failure)")
-	pos, code, ok := parseFlags(fs, args[1:])
+	terms, code, ok := parseFlags(fs, args[1:])
 	if !ok {
 		return code
 	}
-	if err := cognitionVerb(ctx, sub, a, pos, fs, s); err != nil {
-		if errors.Is(err, errUsage) {
-			fmt.Fprintf(s.Stderr, "asi cognition: %v\n", err)
-			fs.Usage()
-			return exitUsage
-		}
-		fmt.Fprintf(s.Stderr, "Error: %v\n", err)
+	a.terms = terms
+	err := checkCognitionArgs(a)
+	if err == nil {
+		err = cognitionVerb(ctx, a, s)
+	}
+	switch {
+	case errors.Is(err, errUsage):
+		stderr.Problem("cognition", err)
+		fs.Usage()
+		return exitUsage
+	case err != nil:
+		stderr.Error(err)
 		return exitError
 	}
 	return exitOK
 }
 
-var errUsage = errors.New("bad usage")
-
-func cognitionVerb(ctx context.Context, sub string, a cognitionArgs, pos []string, fs *flag.FlagSet, s Streams) error {
-	switch sub {
+// checkCognitionArgs refuses an unknown sub-verb or one missing its
+// arguments, before anything is opened.
+func checkCognitionArgs(a cognitionArgs) error {
+	switch a.sub {
 	case "search":
-		if len(pos) == 0 {
+		if len(a.terms) == 0 {
 			return fmt.Errorf("%w: search needs a query", errUsage)
 		}
 	case "import":
-		if len(pos) == 0 {
+		if len(a.terms) == 0 {
 			return fmt.Errorf("%w: import needs files (.md or .jsonl)", errUsage)
 		}
 	case "list", "export":
 	default:
-		return fmt.Errorf("%w: unknown subcommand %q (want search, list, import or export)", errUsage, sub)
+		return fmt.Errorf("%w: unknown subcommand %q (want search, list, import or export)", errUsage, a.sub)
 	}
-	cfg := &campaign.Config{Cognition: campaign.Cognition{Store: campaign.StoreEmbedded}}
-	dir := a.state
-	if a.file != "" {
-		loaded, ok := loadCampaign(a.file, s.Stderr)
-		if !ok {
-			return fmt.Errorf("%s has errors", a.file)
-		}
-		cfg = loaded
-		if dir == "" {
-			dir = campaignDir(cfg.Campaign.Name)
-		}
-	} else {
-		found, err := findCampaignDir(a.state, "", s.Stderr)
-		if err != nil {
-			return err
-		}
-		dir = found
+	return nil
+}
+
+// cognitionVerb opens the cognition base a names and runs its sub-verb.
+func cognitionVerb(ctx context.Context, a cognitionArgs, s Streams) error {
+	cfg, dir, err := cognitionCampaign(a, s)
+	if err != nil {
+		return err
 	}
-	base, db, err := openCognition(ctx, cfg, dir)
+	base, db, err := backend.OpenCognition(ctx, cfg, dir)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	defer base.Close()
-	switch sub {
+	// export writes JSON lines whatever -json says: it is the import format.
+	out := views.View{W: s.Stdout, JSON: a.json || a.sub == "export"}
+	switch a.sub {
 	case "search":
-		hits, err := base.Search(ctx, strings.Join(pos, " "), a.limit)
+		hits, err := base.Search(ctx, strings.Join(a.terms, " "), a.limit)
 		if err != nil {
 			return err
 		}
-		if a.json {
-			items := make([]cognition.Item, len(hits))
-			for i, h := range hits {
-				items[i] = h.Item
-			}
-			return cognition.WriteJSONL(s.Stdout, items)
-		}
-		for i, h := range hits {
-			fmt.Fprintf(s.Stdout, "%d. [%s, score %.3f, similarity %.3f] %s\n   %s\n", i+1, h.Kind, h.Score, h.Similarity, h.Source, indent(h.Content))
-		}
-		if len(hits) == 0 {
-			fmt.Fprintln(s.Stdout, "No items match.")
-		}
+		return out.CognitionHits(hits)
 	case "list", "export":
 		items, err := base.Store().Items(ctx)
 		if err != nil {
 			return err
 		}
-		kept := items[:0]
-		for _, it := range items {
-			if a.kind == "" || string(it.Kind) == a.kind {
-				kept = append(kept, it)
-			}
-		}
-		if sub == "export" || a.json {
-			return cognition.WriteJSONL(s.Stdout, kept)
-		}
-		for _, it := range kept {
-			fmt.Fprintf(s.Stdout, "%s  %-7s x%d  %s\n   %s\n", it.ID[:8], it.Kind, it.Count, it.Source, indent(it.Content))
-		}
-		fmt.Fprintf(s.Stdout, "%d items\n", len(kept))
+		return out.CognitionItems(ofKind(items, a.kind))
 	case "import":
-		items, err := readCognitionFiles(pos)
+		items, err := backend.ReadCognitionFiles(a.terms)
 		if err != nil {
 			return err
 		}
@@ -135,15 +119,34 @@ func cognitionVerb(ctx context.Context, sub string, a cognitionArgs, pos []strin
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(s.Stdout, "Imported %d items (%d new) into %s\n", len(items), added, dir)
+		return out.CognitionImported(len(items), added, dir)
 	}
 	return nil
 }
 
-func indent(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > 400 {
-		s = s[:400] + "..."
+// cognitionCampaign finds the campaign whose base a names: the campaign
+// of -file (its cognition block says which store and embedder), else the
+// embedded store of -state or of the only campaign under .asi/.
+func cognitionCampaign(a cognitionArgs, s Streams) (*campaign.Config, string, error) {
+	if a.file == "" {
+		dir, err := findCampaignDir(a.state, "", s.Stderr)
+		return &campaign.Config{Cognition: campaign.Cognition{Store: campaign.StoreEmbedded}}, dir, err
 	}
-	return strings.ReplaceAll(s, "\n", "\n   ")
+	cfg, ok := loadCampaign(a.file, s.Stderr)
+	if !ok {
+		return nil, "", fmt.Errorf("%s has errors", a.file)
+	}
+	dir := a.state
+	if dir == "" {
+		dir = campaignDir(cfg.Campaign.Name)
+	}
+	return cfg, dir, nil
+}
+
+// ofKind keeps the items of kind, or all of them when kind is empty.
+func ofKind(items []cognition.Item, kind string) []cognition.Item {
+	if kind == "" {
+		return items
+	}
+	return slices.DeleteFunc(items, func(it cognition.Item) bool { return string(it.Kind) != kind })
 }

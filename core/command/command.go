@@ -8,10 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
+	"github.com/asi-evolve/asi/core/backend"
 	"github.com/asi-evolve/asi/core/campaign"
+	"github.com/asi-evolve/asi/core/views"
 )
 
 // Streams are the standard streams a command uses.
@@ -27,11 +28,13 @@ const (
 	exitUsage = 2
 )
 
+// verb is one command of asi: its line in the usage and what runs it.
 type verb struct {
 	summary string
 	run     func(ctx context.Context, args []string, s Streams) int
 }
 
+// verbs are asi's commands by name, built on each call: no package state.
 func verbs() map[string]verb {
 	return map[string]verb{
 		"apply":     {"run a campaign (resumes one that stopped)", runApply},
@@ -52,8 +55,9 @@ func verbs() map[string]verb {
 // Main runs asi with the arguments after the program name.
 func Main(args []string, s Streams) int {
 	all := verbs()
-	if len(args) == 0 || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
-		usage(s.Stderr, all)
+	stderr := views.View{W: s.Stderr}
+	if len(args) == 0 || isHelp(args[0]) || args[0] == "help" {
+		stderr.Usage(summaries(all))
 		if len(args) == 0 {
 			return exitUsage
 		}
@@ -61,35 +65,31 @@ func Main(args []string, s Streams) int {
 	}
 	v, ok := all[args[0]]
 	if !ok {
-		fmt.Fprintf(s.Stderr, "asi: unknown command %q\n\n", args[0])
-		usage(s.Stderr, all)
+		stderr.UnknownCommand(args[0], summaries(all))
 		return exitUsage
 	}
 	return v.run(context.Background(), args[1:], s)
 }
 
-func usage(w io.Writer, all map[string]verb) {
-	fmt.Fprintln(w, "Usage: asi <command> [flags] [args]")
-	fmt.Fprintln(w, "\nCommands:")
-	names := make([]string, 0, len(all))
-	for n := range all {
-		names = append(names, n)
+// isHelp reports whether arg asks for help as a flag would.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help"
+}
+
+// summaries maps each verb's name to its one-line summary.
+func summaries(all map[string]verb) map[string]string {
+	out := make(map[string]string, len(all))
+	for name, v := range all {
+		out[name] = v.summary
 	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, all[n].summary)
-	}
-	fmt.Fprintln(w, "\nRun 'asi <command> -h' for a command's flags.")
+	return out
 }
 
 // newFlags makes a flag set that reports to stderr and does not exit.
 func newFlags(name, usageLine string, s Streams) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(s.Stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(s.Stderr, "Usage: asi %s %s\n\nFlags:\n", name, usageLine)
-		fs.PrintDefaults()
-	}
+	fs.Usage = func() { views.View{W: s.Stderr}.FlagUsage(name, usageLine, fs) }
 	return fs
 }
 
@@ -126,7 +126,7 @@ func loadCampaign(path string, stderr io.Writer) (*campaign.Config, bool) {
 	p := campaign.NewParser()
 	cfg, diags := p.LoadFile(path)
 	if !diags.HasErrors() {
-		diags = append(diags, checkTask(cfg)...)
+		diags = append(diags, backend.CheckTask(cfg)...)
 	}
 	if len(diags) > 0 {
 		p.WriteDiagnostics(stderr, diags)

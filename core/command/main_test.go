@@ -1,7 +1,6 @@
 package command
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -12,13 +11,11 @@ import (
 // TestMain builds the task plugins once; discovery finds them through
 // ASI_PLUGIN_DIR, as it would beside an installed asi.
 func TestMain(m *testing.M) {
-	dir, cleanup, err := plugintest.MainDir()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	os.Setenv(plugins.DirEnv, dir)
-	code := m.Run()
-	cleanup()
-	os.Exit(code)
+	os.Exit(plugintest.Main(m, func() error {
+		dir, err := plugintest.Tasks()
+		if err != nil {
+			return err
+		}
+		return os.Setenv(plugins.DirEnv, dir)
+	}))
 }

@@ -3,12 +3,10 @@ package command
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 
+	"github.com/asi-evolve/asi/core/backend"
 	"github.com/asi-evolve/asi/core/campaign"
-	"github.com/asi-evolve/asi/core/store"
 	"github.com/asi-evolve/asi/core/views"
 )
 
@@ -37,6 +35,7 @@ func runPlan(ctx context.Context, args []string, s Streams) int {
 	return render((views.View{W: s.Stdout, JSON: jsonOut}).Plan(p), s)
 }
 
+// plan says what apply would do with cfg in the directory state.
 func plan(ctx context.Context, cfg *campaign.Config, file, state string) views.Plan {
 	b := cfg.Campaign.Budget
 	budget := map[string]string{}
@@ -55,13 +54,6 @@ func plan(ctx context.Context, cfg *campaign.Config, file, state string) views.P
 	if b.Target != nil {
 		budget["target"] = strconv.FormatFloat(*b.Target, 'g', -1, 64)
 	}
-	var executors []string
-	for _, e := range cfg.Executors {
-		executors = append(executors, e.Type)
-	}
-	if len(executors) == 0 {
-		executors = []string{"none (candidates run in the sandbox only)"}
-	}
 	cognition := cfg.Cognition.Store
 	if cfg.Cognition.URL != "" {
 		cognition += " at " + cfg.Cognition.URL
@@ -69,33 +61,15 @@ func plan(ctx context.Context, cfg *campaign.Config, file, state string) views.P
 	return views.Plan{
 		Campaign: cfg.Campaign.Name, File: file, Dir: state, Task: cfg.Campaign.Task, Workers: cfg.Campaign.Workers,
 		Budget:     budget,
-		Researcher: describeRole(cfg, cfg.Roles.Researcher),
-		Analyzer:   describeRole(cfg, cfg.Roles.Analyzer),
+		Researcher: backend.DescribeRole(cfg, cfg.Roles.Researcher),
+		Analyzer:   backend.DescribeRole(cfg, cfg.Roles.Analyzer),
 		Sampler:    fmt.Sprintf("%s, %d context nodes", cfg.Database.Sampler, cfg.Database.SampleN),
 		Sandbox: map[string]string{
 			"memory": strconv.FormatUint(cfg.Sandbox.Memory>>20, 10) + "MiB", "timeout": cfg.Sandbox.Timeout.String(),
 			"output_limit": strconv.Itoa(cfg.Sandbox.OutputLimit),
 		},
-		Executors: executors,
+		Executors: backend.DescribeExecutors(cfg),
 		Cognition: cognition,
-		Resume:    resumeState(ctx, state),
+		Resume:    backend.ResumeState(ctx, state),
 	}
-}
-
-// resumeState says whether apply would start or resume, without creating
-// anything.
-func resumeState(ctx context.Context, dir string) string {
-	if _, err := os.Stat(filepath.Join(dir, store.FileName)); err != nil {
-		return "new campaign"
-	}
-	st, err := store.Open(ctx, dir)
-	if err != nil {
-		return "unreadable: " + err.Error()
-	}
-	defer st.Close()
-	c, err := st.Steps(ctx)
-	if err != nil {
-		return "unreadable: " + err.Error()
-	}
-	return fmt.Sprintf("resumes after %d stored steps, %d unfinished", max(c.Done-1, 0), c.Running+c.Abandoned)
 }

@@ -2,32 +2,25 @@ package command
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 
+	"github.com/asi-evolve/asi/core/backend"
 	"github.com/asi-evolve/asi/core/campaign"
+	"github.com/asi-evolve/asi/core/views"
 	"github.com/asi-evolve/asi/plugins"
 )
 
-// pluginRow is one line of `asi plugins`.
-type pluginRow struct {
-	Kind        string   `json:"kind"`
-	Name        string   `json:"name"`
-	Version     string   `json:"version,omitempty"`
-	Protocol    int      `json:"protocol,omitempty"`
-	APIVersions []string `json:"api_versions,omitempty"`
-	Path        string   `json:"path"`
-	Source      string   `json:"source"`
-	Rejected    string   `json:"rejected,omitempty"`
+// pluginsArgs are the flags and arguments of `asi plugins`.
+type pluginsArgs struct {
+	json bool
+	file string // a campaign file whose plugin blocks are listed first; may be empty
 }
 
+// runPlugins lists the task and executor plugins found, and why any is
+// rejected.
 func runPlugins(ctx context.Context, args []string, s Streams) int {
-	var jsonOut bool
+	var a pluginsArgs
 	fs := newFlags("plugins", "[flags] [FILE]", s)
-	fs.BoolVar(&jsonOut, "json", false, "print the list as JSON")
+	fs.BoolVar(&a.json, "json", false, "print the list as JSON")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -36,11 +29,13 @@ func runPlugins(ctx context.Context, args []string, s Streams) int {
 		fs.Usage()
 		return exitUsage
 	}
-	// With a campaign file, its plugin blocks are listed first.
-	cfg := &campaign.Config{}
 	if len(pos) == 1 {
+		a.file = pos[0]
+	}
+	cfg := &campaign.Config{}
+	if a.file != "" {
 		p := campaign.NewParser()
-		loaded, diags := p.LoadFile(pos[0])
+		loaded, diags := p.LoadFile(a.file)
 		if len(diags) > 0 {
 			p.WriteDiagnostics(s.Stderr, diags)
 		}
@@ -49,8 +44,15 @@ func runPlugins(ctx context.Context, args []string, s Streams) int {
 		}
 		cfg = loaded
 	}
-	f := finder(cfg)
-	var rows []pluginRow
+	f := backend.Finder(cfg)
+	view := views.View{W: s.Stdout, JSON: a.json}
+	return render(view.Plugins(inspectPlugins(ctx, f), f.Dirs), s)
+}
+
+// inspectPlugins starts every plugin f finds, tasks first, to read its
+// version and protocol or why it is rejected.
+func inspectPlugins(ctx context.Context, f plugins.Finder) []views.PluginRow {
+	var rows []views.PluginRow
 	for _, kind := range []string{plugins.KindTask, plugins.KindExecutor} {
 		kf := f
 		if kind != plugins.KindTask {
@@ -58,44 +60,11 @@ func runPlugins(ctx context.Context, args []string, s Streams) int {
 		}
 		for _, l := range kf.All(kind) {
 			info := plugins.Inspect(ctx, l, nil)
-			rows = append(rows, pluginRow{
+			rows = append(rows, views.PluginRow{
 				Kind: kind, Name: l.Name, Version: info.Version, Protocol: info.Protocol, APIVersions: info.APIVersions,
 				Path: l.Path, Source: l.Source, Rejected: info.Rejected,
 			})
 		}
 	}
-	if jsonOut {
-		enc := json.NewEncoder(s.Stdout)
-		enc.SetIndent("", "  ")
-		if rows == nil {
-			rows = []pluginRow{}
-		}
-		return render(enc.Encode(rows), s)
-	}
-	if len(rows) == 0 {
-		fmt.Fprintf(s.Stdout, "No plugins found. Searched: %s\n", strings.Join(f.Dirs, ", "))
-		return exitOK
-	}
-	tw := tabwriter.NewWriter(s.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "KIND\tNAME\tVERSION\tPROTOCOL\tAPI\tPATH\tSTATUS")
-	for _, r := range rows {
-		status := "ok"
-		if r.Rejected != "" {
-			status = "rejected: " + r.Rejected
-		}
-		protocol := "-"
-		if r.Protocol > 0 {
-			protocol = strconv.Itoa(r.Protocol)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Kind, r.Name, orDash(r.Version), protocol,
-			orDash(strings.Join(r.APIVersions, ",")), r.Path, status)
-	}
-	return render(tw.Flush(), s)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return rows
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/asi-evolve/asi/core/views"
 	"github.com/asi-evolve/asi/plugins"
 	"github.com/asi-evolve/asi/plugins/plugintest"
 )
@@ -78,7 +79,7 @@ func TestPluginsLists(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 	}
-	var rows []pluginRow
+	var rows []views.PluginRow
 	if err := json.Unmarshal([]byte(stdout), &rows); err != nil {
 		t.Fatalf("%v\n%s", err, stdout)
 	}

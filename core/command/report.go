@@ -2,53 +2,42 @@ package command
 
 import (
 	"context"
-	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 
-	htmlreport "github.com/asi-evolve/asi/core/report"
-	"github.com/asi-evolve/asi/core/store"
+	"github.com/asi-evolve/asi/core/report"
+	"github.com/asi-evolve/asi/core/views"
 )
 
+// runReport writes a campaign's self-contained HTML report, and its plots
+// as files when asked.
 func runReport(ctx context.Context, args []string, s Streams) int {
-	var plotsDir string
-	setFlags := func(a *inspectArgs, fs interface {
-		StringVar(*string, string, string, string)
-	}) {
+	addFlags := func(a *inspectArgs, fs *flag.FlagSet) {
 		fs.StringVar(&a.output, "o", "report.html", "write the HTML report to this file (- for standard output)")
-		fs.StringVar(&plotsDir, "plots", "", "also write each plot as SVG and PNG into this directory")
+		fs.StringVar(&a.plots, "plots", "", "also write each plot as SVG and PNG into this directory")
 	}
-	st, a, code := openForInspect(ctx, "report", "[-o report.html] [-plots DIR] [FILE|DIR]", args, s, nil, setFlags)
-	if st == nil {
+	dir, a, code := inspectTarget("report", "[-o report.html] [-plots DIR] [FILE|DIR]", args, s, nil, addFlags)
+	if dir == "" {
 		return code
 	}
-	defer st.Close()
-	files, err := writeReport(ctx, st, a.output, plotsDir, s)
+	c, err := report.LoadDir(ctx, dir)
 	if err != nil {
-		fmt.Fprintf(s.Stderr, "Error: %v\n", err)
-		return exitError
+		return fail(err, s)
 	}
-	if a.json {
-		return render(json.NewEncoder(s.Stdout).Encode(map[string]any{"files": files}), s)
+	files, err := writeReport(c, a.output, a.plots, s)
+	if err != nil {
+		return fail(err, s)
 	}
-	for _, f := range files {
-		if f != "-" {
-			fmt.Fprintf(s.Stdout, "wrote %s\n", f)
-		}
-	}
-	return exitOK
+	return render((views.View{W: s.Stdout, JSON: a.json}).ReportFiles(files), s)
 }
 
-// writeReport writes the HTML report (and the plot files) and returns the
-// paths written.
-func writeReport(ctx context.Context, st *store.Store, output, plotsDir string, s Streams) ([]string, error) {
-	c, err := htmlreport.Load(ctx, st)
-	if err != nil {
-		return nil, err
-	}
+// writeReport writes the HTML report of c (to standard output when output
+// is "-") and the plot files, and returns the paths written.
+func writeReport(c *report.Campaign, output, plotsDir string, s Streams) ([]string, error) {
 	if len(c.Nodes) == 0 {
-		return nil, htmlreport.ErrNoNodes
+		return nil, report.ErrNoNodes
 	}
 	plots, err := c.Plots()
 	if err != nil {
@@ -56,27 +45,18 @@ func writeReport(ctx context.Context, st *store.Store, output, plotsDir string, 
 	}
 	var files []string
 	if plotsDir != "" {
-		if err := os.MkdirAll(plotsDir, 0o755); err != nil {
-			return nil, fmt.Errorf("plots: %w", err)
-		}
-		for _, p := range plots {
-			for ext, body := range map[string][]byte{".svg": p.SVG, ".png": p.PNG} {
-				path := filepath.Join(plotsDir, p.Name+ext)
-				if err := os.WriteFile(path, body, 0o644); err != nil {
-					return nil, fmt.Errorf("plot %s: %w", p.Name, err)
-				}
-				files = append(files, path)
-			}
+		if files, err = writePlots(plots, plotsDir); err != nil {
+			return nil, err
 		}
 	}
 	if output == "-" {
-		return append(files, "-"), htmlreport.WriteHTML(s.Stdout, c, plots, htmlreport.Options{})
+		return append(files, "-"), report.WriteHTML(s.Stdout, c, plots, report.Options{})
 	}
 	f, err := os.Create(output)
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	if err := htmlreport.WriteHTML(f, c, plots, htmlreport.Options{}); err != nil {
+	if err := report.WriteHTML(f, c, plots, report.Options{}); err != nil {
 		f.Close()
 		return nil, err
 	}
@@ -84,4 +64,26 @@ func writeReport(ctx context.Context, st *store.Store, output, plotsDir string, 
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	return append([]string{output}, files...), nil
+}
+
+// writePlots writes each plot as SVG and PNG into dir.
+func writePlots(plots []report.Plot, dir string) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("plots: %w", err)
+	}
+	var files []string
+	for _, p := range plots {
+		for _, ext := range []string{".svg", ".png"} {
+			body := p.SVG
+			if ext == ".png" {
+				body = p.PNG
+			}
+			path := filepath.Join(dir, p.Name+ext)
+			if err := os.WriteFile(path, body, 0o644); err != nil {
+				return nil, fmt.Errorf("plot %s: %w", p.Name, err)
+			}
+			files = append(files, path)
+		}
+	}
+	return files, nil
 }

@@ -4,21 +4,17 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
-	"github.com/asi-evolve/asi/core/dashboard"
-	"github.com/asi-evolve/asi/core/store"
+	"github.com/asi-evolve/asi/core/backend"
+	"github.com/asi-evolve/asi/core/views"
 )
 
 type uiArgs struct {
@@ -56,125 +52,73 @@ func runUI(ctx context.Context, args []string, s Streams) int {
 	}
 	if a.newToken {
 		if a.token != "" {
-			fmt.Fprintln(s.Stderr, "asi ui: -token and -new-token exclude each other")
+			views.View{W: s.Stderr}.Problem("ui", errors.New("-token and -new-token exclude each other"))
 			return exitUsage
 		}
 		var b [16]byte
 		if _, err := rand.Read(b[:]); err != nil {
-			fmt.Fprintf(s.Stderr, "Error: token: %v\n", err)
+			views.View{W: s.Stderr}.Error(fmt.Errorf("token: %w", err))
 			return exitError
 		}
 		a.token = hex.EncodeToString(b[:])
 	}
 	if err := serveUI(ctx, a, s); err != nil {
-		fmt.Fprintf(s.Stderr, "Error: %v\n", err)
+		views.View{W: s.Stderr}.Error(err)
 		return exitError
 	}
 	return exitOK
 }
 
-// uiConfig decides what the dashboard serves: one campaign (-state, a
+// uiTarget decides what the dashboard serves: one campaign (-state, a
 // campaign file, or a directory holding campaign.db) or every campaign
 // under a directory (.asi by default), rescanned as campaigns appear.
-func uiConfig(a uiArgs, s Streams) (dashboard.Config, error) {
-	cfg := dashboard.Config{Token: a.token, Redact: dashboard.EnvSecrets(os.Environ())}
+func uiTarget(a uiArgs, s Streams) (backend.DashboardOptions, error) {
+	var opts backend.DashboardOptions
 	switch {
 	case a.state != "" || strings.HasSuffix(a.target, ".hcl"):
 		dir, err := findCampaignDir(a.state, a.target, s.Stderr)
 		if err != nil {
-			return cfg, err
+			return opts, err
 		}
-		cfg.Dirs = []string{dir}
+		opts.Dirs = []string{dir}
 	case a.target != "":
-		if _, err := os.Stat(filepath.Join(a.target, store.FileName)); err == nil {
-			cfg.Dirs = []string{a.target}
+		if backend.HoldsCampaign(a.target) {
+			opts.Dirs = []string{a.target}
 			break
 		}
 		if info, err := os.Stat(a.target); err != nil || !info.IsDir() {
-			return cfg, fmt.Errorf("%s is neither a campaign directory nor a directory of campaigns", a.target)
+			return opts, fmt.Errorf("%s is neither a campaign directory nor a directory of campaigns", a.target)
 		}
-		cfg.Root = a.target
+		opts.Root = a.target
 	default:
-		cfg.Root = stateRoot
+		opts.Root = stateRoot
 	}
-	return cfg, nil
+	return opts, nil
 }
 
+// serveUI serves the dashboard until an interrupt.
 func serveUI(ctx context.Context, a uiArgs, s Streams) error {
-	cfg, err := uiConfig(a, s)
+	opts, err := uiTarget(a, s)
 	if err != nil {
 		return err
 	}
-	addr := a.addr
-	if addr == "" {
-		addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(a.port))
+	opts.Token, opts.Addr = a.token, a.addr
+	if opts.Addr == "" {
+		opts.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(a.port))
 	}
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("-addr %q: %w", addr, err)
-	}
-	loopback := host == "localhost" || net.ParseIP(host) != nil && net.ParseIP(host).IsLoopback()
-	cfg.LoopbackHosts = loopback
-	srv, err := dashboard.New(cfg)
+	d, err := backend.OpenDashboard(opts)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+	defer d.Close()
+	// A failed write of the address is not worth stopping the server for.
+	_ = (views.View{W: s.Stdout, JSON: a.json}).UIServing(views.UIServing{
+		URL: d.URL, Root: opts.Root, Dirs: opts.Dirs, Token: a.token, NewToken: a.newToken,
+	})
+	if !d.Loopback {
+		(views.View{W: s.Stderr}).UIExposed(opts.Addr)
 	}
-	url := "http://" + ln.Addr().String() + "/"
-	if a.json {
-		json.NewEncoder(s.Stdout).Encode(map[string]any{"url": url, "writable": a.token != "", "token": printedToken(a)})
-	} else {
-		fmt.Fprintf(s.Stdout, "asi ui: serving %s at %s (metrics at %smetrics)\n", describeUITarget(cfg), url, url)
-		if a.newToken {
-			fmt.Fprintf(s.Stdout, "token for changes: %s\n", a.token)
-		} else if a.token == "" {
-			fmt.Fprintln(s.Stdout, "read-only (start with -token or -new-token to allow notes)")
-		}
-		fmt.Fprintln(s.Stdout, "Press Ctrl-C to stop.")
-	}
-	if !loopback {
-		fmt.Fprintf(s.Stderr, "Warning: listening on %s: anyone who can reach this address can read the campaigns.\n", addr)
-	}
-
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// Requests derive from base, so cancelling it ends the live streams,
-	// which would otherwise hold Shutdown until they time out.
-	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancelBase()
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second,
-		BaseContext: func(net.Listener) context.Context { return base }}
-	done := make(chan error, 1)
-	go func() { done <- hs.Serve(ln) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	cancelBase()
-	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdown); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	return nil
-}
-
-// printedToken is the token shown in -json output: only one asi made up.
-func printedToken(a uiArgs) string {
-	if a.newToken {
-		return a.token
-	}
-	return ""
-}
-
-func describeUITarget(cfg dashboard.Config) string {
-	if cfg.Root != "" {
-		return "the campaigns under " + cfg.Root
-	}
-	return "campaign " + strings.Join(cfg.Dirs, ", ")
+	return d.Serve(ctx)
 }

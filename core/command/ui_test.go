@@ -29,7 +29,7 @@ import (
 	"github.com/asi-evolve/asi/core/store"
 	"github.com/asi-evolve/asi/core/task"
 
-	"github.com/asi-evolve/asi/core/testenv"
+	"github.com/asi-evolve/asi/internal/testenv"
 )
 
 // testSecret stands for an API key in the campaign's environment.
@@ -112,7 +112,7 @@ func buildCampaign(t *testing.T, root string, steps int) *htmlreport.Campaign {
 		t.Fatal(err)
 	}
 	eng, err := engine.New(ctx, engine.Config{
-		Store: st, Task: toyTask{}, Researcher: &leakyProvider{Provider: llm.NewOffline()}, Analyzer: roles.OfflineAnalyzer{},
+		Store: st, Task: toyTask{}, Researcher: &leakyProvider{Provider: roles.NewOffline()}, Analyzer: roles.OfflineAnalyzer{},
 		Sampler: sampler, Workers: 1, SampleN: 3, Seed: 7, Budget: engine.Budget{Steps: steps},
 	})
 	if err != nil {

@@ -37,7 +37,7 @@ type nodeJSON struct {
 
 func toNode(n store.Node) nodeJSON {
 	j := nodeJSON{
-		ID: n.ID, Step: n.Step, Parents: n.Parents, Name: n.Name, Valid: n.Valid, Error: firstLine(n.Error),
+		ID: n.ID, Step: n.Step, Parents: n.Parents, Name: n.Name, Valid: n.Valid, Error: report.FirstLine(n.Error),
 		Island: n.Island, Features: n.Features, EvalMS: n.EvalTime.Milliseconds(), Created: n.CreatedAt,
 	}
 	if j.Parents == nil {
@@ -161,37 +161,30 @@ func (s *Server) load(ctx context.Context, name string) (*store.Store, *report.C
 	return st, c, err
 }
 
-func (s *Server) campaignView(ctx context.Context, name string, st *store.Store, c *report.Campaign, after int64) (campaignJSON, error) {
-	v := campaignJSON{Summary: summarize(name, c), Nodes: []nodeJSON{}, Failures: []reasonJSON{}, Writable: s.cfg.Token != ""}
+// campaignView is a campaign's live view: its summary, the nodes stored
+// after node after, its recent events and its failure reasons.
+func (s *Server) campaignView(name string, c *report.Campaign, after int64) campaignJSON {
+	v := campaignJSON{Summary: summarize(name, c), Nodes: []nodeJSON{}, Events: toEvents(c.Events), Failures: []reasonJSON{},
+		Writable: s.cfg.Token != ""}
 	for _, n := range c.Nodes {
 		if n.ID > after {
 			v.Nodes = append(v.Nodes, toNode(n))
 		}
 	}
-	events, err := st.Events(ctx, 50)
-	if err != nil {
-		return v, err
-	}
-	v.Events = toEvents(events)
 	for _, f := range c.Failures() {
 		v.Failures = append(v.Failures, reasonJSON{Reason: f.Reason, Count: f.Count, Example: f.Example.ID})
 	}
-	return v, nil
+	return v
 }
 
 func (s *Server) campaign(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
-	st, c, err := s.load(r.Context(), name)
+	_, c, err := s.load(r.Context(), name)
 	if err != nil {
 		s.failFor(w, err)
 		return
 	}
-	v, err := s.campaignView(r.Context(), name, st, c, 0)
-	if err != nil {
-		s.failFor(w, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, v)
+	s.writeJSON(w, http.StatusOK, s.campaignView(name, c, 0))
 }
 
 // stream sends Server-Sent Events: an "update" with the summary and the
@@ -227,15 +220,12 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request) {
 		if err == nil && mark != last {
 			var c *report.Campaign
 			if c, err = report.Load(r.Context(), st); err == nil {
-				var v campaignJSON
-				if v, err = s.campaignView(r.Context(), name, st, c, after); err == nil {
-					body, _ := json.Marshal(v)
-					fmt.Fprintf(w, "event: update\ndata: %s\n\n", s.red.apply(body))
-					flusher.Flush()
-					last = mark
-					if n := len(c.Nodes); n > 0 {
-						after = max(after, c.Nodes[n-1].ID)
-					}
+				body, _ := json.Marshal(s.campaignView(name, c, after))
+				fmt.Fprintf(w, "event: update\ndata: %s\n\n", s.red.apply(body))
+				flusher.Flush()
+				last = mark
+				if n := len(c.Nodes); n > 0 {
+					after = max(after, c.Nodes[n-1].ID)
 				}
 			}
 		}
@@ -477,12 +467,4 @@ func (s *Server) cognition(w http.ResponseWriter, r *http.Request) {
 		return items[i].Item < items[j].Item
 	})
 	s.writeJSON(w, http.StatusOK, map[string]any{"recorded": recordedAny, "items": items})
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

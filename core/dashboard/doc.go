@@ -2,7 +2,10 @@
 // list, a campaign's live view, the lineage tree, node pages with diffs,
 // the cognition items used, the MAP-Elites grid, and /metrics.
 //
-// Rules:
+// Rules kept here:
+//   - Campaigns are read through the read model (report.Load): best,
+//     initial, counters, failure reasons and recent events come from it,
+//     never from queries of their own.
 //   - Every GET only reads the campaign stores. The one mutating endpoint
 //     (a note on a node) needs the bearer token the server was started
 //     with, and is refused when it was started without one.

@@ -1,13 +1,20 @@
 // Package diffs reads a researcher's reply and turns it into a new program.
+// It is the one owner of the edit formats: whoever writes or reads them goes
+// through this package.
 //
 // It owns three things: the reply format (tags <name>, <motivation>, <diff>,
-// <program>; see ParseReply), SEARCH/REPLACE blocks (ParseBlocks, Apply), and
-// the EVOLVE-BLOCK rules (Regions, CheckRewrite).
+// <program>; see ParseReply), SEARCH/REPLACE blocks (ParseBlocks reads them,
+// FormatBlocks writes them, Apply applies them), and the EVOLVE-BLOCK rules
+// (Regions, CheckRewrite). The offline search operator (roles.Offline) finds
+// its editable lines with Regions and writes its edits with FormatBlocks.
 //
-// Rules:
+// Rules kept here:
 //   - Only the text between a line containing EVOLVE-BLOCK-START and the next
 //     line containing EVOLVE-BLOCK-END may change; the marker lines never
-//     change. A program without markers is editable everywhere.
+//     change. A program without markers is editable everywhere. The cases in
+//     sdk/testdata/evolve pin this reading down, and sdk.SplitEvolveBlock is
+//     checked against the same files.
+//   - What FormatBlocks writes, ParseBlocks reads back as the same blocks.
 //   - A SEARCH text matches whole lines, exactly once, inside one region.
 //     Trailing whitespace is ignored only when no exact match exists.
 //   - Every failure is a typed error wrapping a sentinel from errors.go, with

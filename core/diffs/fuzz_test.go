@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func FuzzParseReply(f *testing.F) {
@@ -94,6 +95,44 @@ func FuzzParseBlocks(f *testing.F) {
 			t.Fatalf("round trip (-first +second):\n%s", diff)
 		}
 	})
+}
+
+// FuzzFormatBlocks checks that what FormatBlocks writes, ParseBlocks reads
+// back as the same blocks, for any whole-line texts that hold no marker
+// line and no "\r" (ParseBlocks reads "\r\n" as "\n").
+func FuzzFormatBlocks(f *testing.F) {
+	f.Add("a := 1", "a := 2", "", "b\n")
+	f.Add("x\n\ny\n", "", "  z\n", "\n")
+	f.Add("=====\n", "SEARCH\n", "<<<< SEARCH", "======= x")
+	f.Fuzz(func(t *testing.T, search1, replace1, search2, replace2 string) {
+		var blocks []Block
+		for _, b := range []Block{{Search: search1, Replace: replace1}, {Search: search2, Replace: replace2}} {
+			if strings.TrimSpace(b.Search) == "" {
+				continue // an empty SEARCH is no edit; ParseBlocks rejects it
+			}
+			if strings.Contains(b.Search+b.Replace, "\r") || looksLikeMarker(b.Search) || looksLikeMarker(b.Replace) {
+				return
+			}
+			b.Search = wholeLines(b.Search)
+			b.Replace = wholeLines(b.Replace)
+			blocks = append(blocks, b)
+		}
+		got, err := ParseBlocks(FormatBlocks(blocks))
+		if err != nil {
+			t.Fatalf("formatted blocks do not parse: %v\n%s", err, FormatBlocks(blocks))
+		}
+		if diff := cmp.Diff(blocks, got, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("round trip (-formatted +parsed):\n%s", diff)
+		}
+	})
+}
+
+// wholeLines ends a non-empty text with "\n", as FormatBlocks writes it.
+func wholeLines(text string) string {
+	if text != "" && !strings.HasSuffix(text, "\n") {
+		return text + "\n"
+	}
+	return text
 }
 
 // outsideText returns the text outside the EVOLVE regions, marker lines

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/asi-evolve/asi/core/llm"
 	"github.com/asi-evolve/asi/core/roles"
 	"github.com/asi-evolve/asi/core/sampling"
 	"github.com/asi-evolve/asi/core/store"
@@ -51,7 +50,7 @@ func BenchmarkStep(b *testing.B) {
 			defer st.Close()
 			fill(b, st, size)
 			sampler, _ := sampling.New("ucb1", sampling.Options{})
-			e, err := New(ctx, Config{Store: st, Task: noopTask{}, Researcher: llm.NewOffline(), Analyzer: roles.OfflineAnalyzer{}, Sampler: sampler, Seed: 1})
+			e, err := New(ctx, Config{Store: st, Task: noopTask{}, Researcher: roles.NewOffline(), Analyzer: roles.OfflineAnalyzer{}, Sampler: sampler, Seed: 1})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -132,3 +132,38 @@ func TestMoneyCapWithGrowingPrompts(t *testing.T) {
 		})
 	}
 }
+
+func TestMoneyCapIsNeverExceeded(t *testing.T) {
+	tests := []struct {
+		name    string
+		workers int
+		cap     float64
+	}{
+		{"one worker", 1, 0.035},
+		{"three workers", 3, 0.025},
+		{"three workers, larger cap", 3, 0.105},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := openStore(t)
+			e := newEngine(t, st, &numberTask{}, &incrementer{}, func(c *Config) {
+				c.Budget, c.Workers = Budget{Steps: 100, USD: tt.cap}, tt.workers
+			})
+			sum, err := e.Run(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Reason != StopUSD || sum.Done == 0 {
+				t.Fatalf("summary = %+v", sum)
+			}
+			if sum.Usage.CostUSD > tt.cap+1e-12 {
+				t.Fatalf("spent %v over the cap %v", sum.Usage.CostUSD, tt.cap)
+			}
+			usage, _ := st.Usage(context.Background())
+			counts, _ := st.Steps(context.Background())
+			if usage.CostUSD > tt.cap+1e-12 || counts.Running != 0 {
+				t.Fatalf("stored spend %v, running steps %d", usage.CostUSD, counts.Running)
+			}
+		})
+	}
+}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/asi-evolve/asi/core/llm"
 	"github.com/asi-evolve/asi/core/store"
+	"github.com/asi-evolve/asi/core/task"
 )
 
 // Arm is one researcher model the engine may choose for a step.
@@ -42,22 +44,41 @@ func (l labeled) Name() string { return l.label }
 // gain counts per this many dollars.
 const minCost = 1e-4
 
-// pickResearcher chooses the step's researcher. It draws from rng only
-// when there is a choice, so campaigns with one researcher keep their
-// random sequence.
-func (e *Engine) pickResearcher(rng *rand.Rand) (llm.Provider, int) {
-	arms := e.cfg.Researchers
+// bandit chooses each step's researcher among Config.Researchers and
+// learns from the nodes they design. It is safe for concurrent use.
+type bandit struct {
+	fallback  llm.Provider // Config.Researcher, when there are no arms
+	arms      []Arm
+	choice    string
+	direction task.Direction // how a score gain is measured
+
+	mu    sync.Mutex
+	stats []armStats // per arm
+}
+
+func newBandit(cfg Config, direction task.Direction) *bandit {
+	return &bandit{
+		fallback: cfg.Researcher, arms: cfg.Researchers, choice: cfg.Choice, direction: direction,
+		stats: make([]armStats, len(cfg.Researchers)),
+	}
+}
+
+// pick chooses the step's researcher and returns its arm (-1 for the
+// fallback). It draws from rng only when there is a choice, so campaigns
+// with one researcher keep their random sequence.
+func (b *bandit) pick(rng *rand.Rand) (llm.Provider, int) {
+	arms := b.arms
 	if len(arms) == 0 {
-		return e.cfg.Researcher, -1
+		return b.fallback, -1
 	}
 	if len(arms) == 1 {
 		return labeled{arms[0].Provider, arms[0].Label}, 0
 	}
 	var i int
-	if e.cfg.Choice == ChoiceUCB {
-		e.mu.Lock()
-		i = e.ucb(rng)
-		e.mu.Unlock()
+	if b.choice == ChoiceUCB {
+		b.mu.Lock()
+		i = b.ucb(rng)
+		b.mu.Unlock()
 	} else {
 		total := 0.0
 		for _, a := range arms {
@@ -83,10 +104,10 @@ func armWeight(a Arm) float64 {
 // ucb picks an untried arm first, then the arm with the best mean gain
 // per dollar (scaled so the best arm's is 1) plus the UCB1 bonus. Ties go
 // to a random arm. Callers hold mu.
-func (e *Engine) ucb(rng *rand.Rand) int {
-	stats := e.arms
+func (b *bandit) ucb(rng *rand.Rand) int {
+	stats := b.stats
 	total, best := 0, 0.0
-	for i := range e.cfg.Researchers {
+	for i := range b.arms {
 		s := stats[i]
 		if s.steps == 0 {
 			return i
@@ -95,7 +116,7 @@ func (e *Engine) ucb(rng *rand.Rand) int {
 		best = max(best, s.gain/max(s.cost, minCost*float64(s.steps)))
 	}
 	pick, top := rng.IntN(len(stats)), math.Inf(-1)
-	for i := range e.cfg.Researchers {
+	for i := range b.arms {
 		s := stats[i]
 		mean := s.gain / max(s.cost, minCost*float64(s.steps))
 		if best > 0 {
@@ -109,32 +130,33 @@ func (e *Engine) ucb(rng *rand.Rand) int {
 	return pick
 }
 
-// observeArm credits a stored node to the arm that designed it. Callers
-// hold mu.
-func (e *Engine) observeArm(arm int, n store.Node, parentScore float64, parentValid bool, cost float64) {
-	if arm < 0 || arm >= len(e.arms) {
+// observe credits a stored node to the arm that designed it, at cost USD.
+func (b *bandit) observe(arm int, n store.Node, parentScore float64, parentValid bool, cost float64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if arm < 0 || arm >= len(b.stats) {
 		return
 	}
-	s := &e.arms[arm]
+	s := &b.stats[arm]
 	s.steps++
 	s.cost += cost
 	if n.Valid {
 		if !parentValid {
 			s.gain += 1 // a valid program from an invalid parent counts as a unit of progress
 		} else {
-			s.gain += max(0, e.oriented(n.Score)-e.oriented(parentScore))
+			s.gain += max(0, orient(b.direction, n.Score)-orient(b.direction, parentScore))
 		}
 	}
 }
 
-// rebuildArms recovers the bandit from the stored nodes and calls: the
-// arm of a node is the label on its researcher calls.
-func (e *Engine) rebuildArms(ctx context.Context, nodes []store.Node) error {
-	if len(e.cfg.Researchers) < 2 {
+// rebuild recovers the bandit from the stored nodes and calls: the arm of
+// a node is the label on its researcher calls.
+func (b *bandit) rebuild(ctx context.Context, st *store.Store, nodes []store.Node) error {
+	if len(b.arms) < 2 {
 		return nil
 	}
 	index := map[string]int{}
-	for i, a := range e.cfg.Researchers {
+	for i, a := range b.arms {
 		index[a.Label] = i
 	}
 	byID := map[int64]store.Node{}
@@ -145,7 +167,7 @@ func (e *Engine) rebuildArms(ctx context.Context, nodes []store.Node) error {
 		if n.Step == 0 || len(n.Parents) == 0 {
 			continue
 		}
-		calls, err := e.cfg.Store.Calls(ctx, n.ID)
+		calls, err := st.Calls(ctx, n.ID)
 		if err != nil {
 			return err
 		}
@@ -157,9 +179,7 @@ func (e *Engine) rebuildArms(ctx context.Context, nodes []store.Node) error {
 			}
 		}
 		parent := byID[n.Parents[0]]
-		e.mu.Lock()
-		e.observeArm(arm, n, parent.Score, parent.Valid, cost)
-		e.mu.Unlock()
+		b.observe(arm, n, parent.Score, parent.Valid, cost)
 	}
 	return nil
 }

@@ -79,7 +79,7 @@ func TestBanditIsRebuiltFromTheStore(t *testing.T) {
 	if err := e2.prepare(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if e.arms[0] != e2.arms[0] || e.arms[1] != e2.arms[1] {
-		t.Fatalf("rebuilt arms %+v, live %+v", e2.arms, e.arms)
+	if e.bandit.stats[0] != e2.bandit.stats[0] || e.bandit.stats[1] != e2.bandit.stats[1] {
+		t.Fatalf("rebuilt arms %+v, live %+v", e2.bandit.stats, e.bandit.stats)
 	}
 }

@@ -1,7 +1,29 @@
 // Package engine runs a campaign: workers repeat the loop of sample ->
 // design -> experiment -> analyze -> record until a budget stops them.
 //
+// The Engine (engine.go) keeps the loop and its workers: New, Run, Step,
+// Stop and the summary. Beside it are small parts, each with its own state
+// and tests:
+//   - config.go, errors.go, progress.go, counters.go: the exported types
+//     (Config, Budget, Judge, Novelty, Progress, Summary, Counters) and
+//     the tally the stored nodes add up to.
+//   - budget.go: money booked by the calls in flight and the stop checks
+//     on steps, wall time, tokens, money and the target score.
+//   - noveltycheck.go, novelty.go: the index of stored code, the twin
+//     check, and the normalised fingerprint of a program.
+//   - choice.go: the bandit choosing each step's researcher.
+//   - manager.go: the manager's guidance and recommendations.
+//   - stages.go: the mean time of each cascade stage.
+//   - step.go and its phases: design.go (design, applyReply), evaluate.go
+//     (the cascade), repair.go, judge.go (and the judge's blend),
+//     analyze.go, knowledge.go (retrieve from and learn into the
+//     cognition base), calls.go (calls to a role, recorded and charged).
+//
 // Rules kept here:
+//   - A part guards its own state with its own lock. The engine's lock
+//     (the sampler, the tally, why the run stops) may be held while a part
+//     is called; a part never calls back into the engine holding its lock,
+//     and no lock is held while a model is called.
 //   - Every step is claimed in the store before it runs and committed with
 //     its node in one transaction; a step interrupted by a crash or a hard
 //     stop is run again on resume, so nothing is lost or counted twice.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/asi-evolve/asi/core/llm"
 	"github.com/asi-evolve/asi/core/roles"
@@ -28,6 +29,40 @@ const (
 	MetaAnalyzerGuidance   = store.MetaAnalyzerGuidance
 	MetaRecommendations    = store.MetaRecommendations
 )
+
+// guidance is what the manager wrote last, as the prompts show it. It is
+// safe for concurrent use; the zero guidance adds nothing.
+type guidance struct {
+	mu                  sync.Mutex
+	researcher, analyst string // the guidance for the researcher and the analyzer
+	recommend           string // the latest recommendations
+}
+
+func (g *guidance) set(researcher, analyst, recommend string) {
+	g.mu.Lock()
+	g.researcher, g.analyst, g.recommend = researcher, analyst, recommend
+	g.mu.Unlock()
+}
+
+func (g *guidance) setRecommendations(rec string) {
+	g.mu.Lock()
+	g.recommend = rec
+	g.mu.Unlock()
+}
+
+// forResearcher and forAnalyzer are desc as each role sees it, with the
+// manager's words added.
+func (g *guidance) forResearcher(desc task.Description) task.Description {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return roles.Guided(desc, g.researcher, g.recommend)
+}
+
+func (g *guidance) forAnalyzer(desc task.Description) task.Description {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return roles.Guided(desc, g.analyst, g.recommend)
+}
 
 // manage writes the campaign's guidance once: a resumed campaign reads
 // what the store holds.
@@ -55,9 +90,7 @@ func (e *Engine) manage(ctx context.Context) {
 		}
 		st.AddEvent(ctx, store.Event{Kind: "manager", Message: "the manager wrote the prompts' guidance: " + firstLine(res)})
 	}
-	e.mu.Lock()
-	e.guideRes, e.guideAn, e.recommend = res, an, rec
-	e.mu.Unlock()
+	e.guidance.set(res, an, rec)
 }
 
 // recommendAfter asks the manager for meta-recommendations after every
@@ -88,21 +121,5 @@ func (e *Engine) recommendAfter(ctx context.Context, step int64) {
 	rec := strings.TrimSpace(resp.Content)
 	e.cfg.Store.SetMeta(context.WithoutCancel(ctx), MetaRecommendations, rec)
 	e.cfg.Store.AddEvent(context.WithoutCancel(ctx), store.Event{Step: step, Kind: "manager", Message: fmt.Sprintf("recommendations after step %d: %s", step, firstLine(rec))})
-	e.mu.Lock()
-	e.recommend = rec
-	e.mu.Unlock()
-}
-
-// researcherDesc and analyzerDesc are the task as each role sees it, with
-// the manager's words added.
-func (e *Engine) researcherDesc() task.Description {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return roles.Guided(e.desc, e.guideRes, e.recommend)
-}
-
-func (e *Engine) analyzerDesc() task.Description {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return roles.Guided(e.desc, e.guideAn, e.recommend)
+	e.guidance.setRecommendations(rec)
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/asi-evolve/asi/cognition"
 	"github.com/asi-evolve/asi/core/llm"
 	"github.com/asi-evolve/asi/core/store"
-	"github.com/asi-evolve/asi/core/task"
 )
 
 func TestCodeKey(t *testing.T) {
@@ -86,9 +85,9 @@ func readRun(t *testing.T, path string) []runNode {
 	return nodes
 }
 
-// noveltyIndex is an engine holding only what the novelty check reads.
-func noveltyIndex(nv *Novelty, language string) *Engine {
-	return &Engine{cfg: Config{Novelty: nv}, desc: task.Description{Language: language}}
+// noveltyIndex is the novelty check's index of stored code.
+func noveltyIndex(nv *Novelty, language string) *codeIndex {
+	return newCodeIndex(nv, language)
 }
 
 // TestNoveltyOnARealRun runs the novelty check a `novelty {}` block gives

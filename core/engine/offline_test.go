@@ -19,7 +19,7 @@ import (
 // cost, so a token budget of one is never reached, and no prompt is built.
 func TestOfflineRunCountsNoModelUsage(t *testing.T) {
 	st := openStore(t)
-	e := newEngine(t, st, &numberTask{}, llm.NewOffline(), func(c *Config) {
+	e := newEngine(t, st, &numberTask{}, roles.NewOffline(), func(c *Config) {
 		c.Budget = Budget{Steps: 6, Tokens: 1, USD: 0.0001}
 	})
 	sum, err := e.Run(context.Background())

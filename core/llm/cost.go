@@ -6,7 +6,7 @@ import (
 )
 
 // EstimateTokens guesses a token count as one token per four bytes, rounded
-// up. Used when a server reports no usage and by the offline provider.
+// up. Used when a server reports no usage.
 func EstimateTokens(s string) int {
 	return (len(s) + 3) / 4
 }

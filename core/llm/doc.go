@@ -1,5 +1,7 @@
 // Package llm owns asi's access to language models: the Provider interface
-// the roles call, its implementations, and token and cost accounting.
+// the roles call, its implementations, and token and cost accounting. It
+// holds providers only; the offline search operator, which needs no model,
+// is roles.Offline and is recognised here as ModelFree (IsOffline).
 //
 // Providers:
 //
@@ -12,18 +14,11 @@
 //     says what the server said. A reply without choices or content is
 //     ErrEmptyReply. Cancelling the context stops a call at once, also
 //     while it waits to retry.
-//   - Offline answers researcher requests with no model and no network: it
-//     mutates numeric constants and crosses lines over between parents,
-//     only inside EVOLVE-BLOCK regions, and writes the edit as
-//     SEARCH/REPLACE blocks in the researcher reply format. It is a real,
-//     if blind, search operator, deterministic per request seed. Other
-//     roles get ErrUnsupportedRole. It reads no prompt and reports zero
-//     usage: its answers are no model's calls (IsOffline).
 //   - Recorder wraps a provider and appends every successful exchange to a
 //     JSON-lines file; Replayer answers from such a file by ReplayKey, so a
 //     campaign can be rerun without a server.
 //
-// Rules:
+// Rules kept here:
 //
 //   - The API key never appears in an error, a log or a recording: errors
 //     carry the server's words with the key replaced by "(redacted)", and

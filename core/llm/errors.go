@@ -34,13 +34,6 @@ var (
 
 	// ErrUnsupportedRole: the provider cannot answer requests of this role.
 	ErrUnsupportedRole = errors.New("unsupported role")
-	// ErrNoParent: an offline research request came without a program.
-	ErrNoParent = errors.New("no parent program")
-	// ErrNoEvolveBlock: the parent has no EVOLVE-BLOCK-START/END region.
-	ErrNoEvolveBlock = errors.New("no evolve block")
-	// ErrNothingToEdit: the evolve regions hold no number to mutate and no
-	// second parent offers different lines to cross over.
-	ErrNothingToEdit = errors.New("nothing to edit")
 
 	// ErrNotRecorded: a replayer was asked for an exchange it does not hold.
 	ErrNotRecorded = errors.New("exchange not recorded")

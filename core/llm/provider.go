@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// RoleResearcher is the Request.Role of the researcher, the one role the
+// offline search operator answers.
+const RoleResearcher = "researcher"
+
 // Message is one chat message.
 type Message struct {
 	Role    string // "system", "user" or "assistant"
@@ -85,12 +89,21 @@ type Wrapper interface {
 	Unwrap() Provider
 }
 
-// IsOffline reports whether p, or the provider it wraps, is the Offline
-// provider: its replies read no prompt and cost no tokens, so they are no
-// model's calls.
+// ModelFree is implemented by providers that answer without a language
+// model, such as the offline search operator (roles.Offline): their replies
+// read no prompt and cost no tokens. IsOffline looks for it.
+type ModelFree interface {
+	Provider
+	// ModelFree does nothing; it marks the provider.
+	ModelFree()
+}
+
+// IsOffline reports whether p, or the provider it wraps (see Wrapper), is
+// ModelFree: its replies are no model's calls. A provider that embeds a
+// ModelFree one without being a Wrapper is not.
 func IsOffline(p Provider) bool {
 	for p != nil {
-		if _, ok := p.(*Offline); ok {
+		if _, ok := p.(ModelFree); ok {
 			return true
 		}
 		w, ok := p.(Wrapper)

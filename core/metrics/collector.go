@@ -97,7 +97,7 @@ func (c *Collector) collect(ctx context.Context, src Source, ch chan<- prometheu
 		}
 	}
 	ch <- prometheus.MustNewConstMetric(c.steps, prometheus.CounterValue, float64(camp.Done()), name)
-	ch <- prometheus.MustNewConstMetric(c.running, prometheus.GaugeValue, float64(camp.Steps.Running+camp.Steps.Abandoned), name)
+	ch <- prometheus.MustNewConstMetric(c.running, prometheus.GaugeValue, float64(camp.Unfinished()), name)
 	ch <- prometheus.MustNewConstMetric(c.evals, prometheus.CounterValue, float64(ok), name, "ok")
 	ch <- prometheus.MustNewConstMetric(c.evals, prometheus.CounterValue, float64(failed), name, "failed")
 	ch <- prometheus.MustNewConstMetric(c.evals, prometheus.CounterValue, float64(infra), name, store.StatusInfraFailed)

@@ -2,50 +2,109 @@ package report
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
+	"slices"
 	"sort"
-	"strings"
 
 	"github.com/asi-evolve/asi/core/store"
 )
 
-// Campaign is a snapshot of one campaign's store.
+// RecentEvents is how many of the newest events Load keeps.
+const RecentEvents = 50
+
+// Campaign is a snapshot of one campaign's store: the one read model every
+// reader of a stored campaign (status, apply's final report, best, export,
+// ablate, the dashboard, /metrics, the HTML report) goes through.
 type Campaign struct {
 	Name      string
 	Task      string
 	Primary   string   // primary metric name
-	Direction string   // "maximize" or "minimize"
+	Direction string   // "maximize", "minimize", or empty when never recorded
 	Budget    int      // step budget, 0 when unlimited
 	Features  []string // names of the MAP-Elites feature dimensions
 	Dir       string
 	Nodes     []store.Node // id order
 	Usage     store.Usage
 	Steps     store.StepCounts
-	Offline   []string // roles that ran with no model (store.Info)
+	Offline   []string      // roles that ran with no model (store.Info)
+	Events    []store.Event // the newest RecentEvents events, oldest first
+	// Guidance is the manager's latest guidance to the researcher and
+	// Recommendations its latest advice to the user; empty when no manager
+	// ran.
+	Guidance        string
+	Recommendations string
 
 	byID map[int64]int
 }
 
+// Source is the part of a campaign's store that Load reads; *store.Store
+// is one.
+type Source interface {
+	Dir() string
+	Info(ctx context.Context) (store.Info, error)
+	Nodes(ctx context.Context) ([]store.Node, error)
+	Usage(ctx context.Context) (store.Usage, error)
+	Steps(ctx context.Context) (store.StepCounts, error)
+	Events(ctx context.Context, limit int) ([]store.Event, error)
+	Meta(ctx context.Context, key string) (string, error)
+}
+
 // Load reads a snapshot of the campaign in st.
-func Load(ctx context.Context, st *store.Store) (*Campaign, error) {
+func Load(ctx context.Context, st Source) (*Campaign, error) {
 	c := &Campaign{Dir: st.Dir()}
-	info, err := st.Info(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load campaign %s: %w", st.Dir(), err)
-	}
-	c.Name, c.Task, c.Primary, c.Direction, c.Budget = info.Campaign, info.Task, info.Primary, info.Direction, info.StepBudget
-	c.Features, c.Offline = info.Features, info.Offline
-	if c.Nodes, err = st.Nodes(ctx); err != nil {
-		return nil, fmt.Errorf("load campaign %s: %w", st.Dir(), err)
-	}
-	if c.Usage, err = st.Usage(ctx); err != nil {
-		return nil, fmt.Errorf("load campaign %s: %w", st.Dir(), err)
-	}
-	if c.Steps, err = st.Steps(ctx); err != nil {
+	if err := c.load(ctx, st); err != nil {
 		return nil, fmt.Errorf("load campaign %s: %w", st.Dir(), err)
 	}
 	c.index()
 	return c, nil
+}
+
+func (c *Campaign) load(ctx context.Context, st Source) error {
+	info, err := st.Info(ctx)
+	if err != nil {
+		return err
+	}
+	c.Name, c.Task, c.Primary, c.Direction, c.Budget = info.Campaign, info.Task, info.Primary, info.Direction, info.StepBudget
+	c.Features, c.Offline = info.Features, info.Offline
+	if c.Nodes, err = st.Nodes(ctx); err != nil {
+		return err
+	}
+	if c.Usage, err = st.Usage(ctx); err != nil {
+		return err
+	}
+	if c.Steps, err = st.Steps(ctx); err != nil {
+		return err
+	}
+	if c.Events, err = st.Events(ctx, RecentEvents); err != nil {
+		return err
+	}
+	if c.Guidance, err = optionalMeta(ctx, st, store.MetaResearcherGuidance); err != nil {
+		return err
+	}
+	c.Recommendations, err = optionalMeta(ctx, st, store.MetaRecommendations)
+	return err
+}
+
+// optionalMeta reads a meta key that only some campaigns write.
+func optionalMeta(ctx context.Context, st Source, key string) (string, error) {
+	v, err := st.Meta(ctx, key)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	return v, err
+}
+
+// LoadDir opens the campaign store in dir, reads it with Load and closes
+// it. Errors opening the store are returned as the store gives them.
+func LoadDir(ctx context.Context, dir string) (*Campaign, error) {
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return Load(ctx, st)
 }
 
 func (c *Campaign) index() {
@@ -56,8 +115,8 @@ func (c *Campaign) index() {
 }
 
 // Maximize says whether a larger primary score is better (the default when
-// the direction was never recorded).
-func (c *Campaign) Maximize() bool { return c.Direction != "minimize" }
+// the direction was never recorded); the rule is store.Info's.
+func (c *Campaign) Maximize() bool { return store.Info{Direction: c.Direction}.Maximize() }
 
 // Better reports whether score a beats score b.
 func (c *Campaign) Better(a, b float64) bool {
@@ -114,6 +173,15 @@ func (c *Campaign) InfraFailureCount() int {
 	return n
 }
 
+// Unfinished counts the steps claimed and never finished: running now, or
+// abandoned by a run that stopped (the next apply resumes them).
+func (c *Campaign) Unfinished() int { return c.Steps.Running + c.Steps.Abandoned }
+
+// RecentEventsN returns the newest n of Events, oldest first.
+func (c *Campaign) RecentEventsN(n int) []store.Event {
+	return c.Events[max(len(c.Events)-n, 0):]
+}
+
 // Initial returns the initial program's node (step 0).
 func (c *Campaign) Initial() (store.Node, bool) {
 	for _, n := range c.Nodes {
@@ -132,6 +200,7 @@ func (c *Campaign) Top(k int) []store.Node {
 			valid = append(valid, n)
 		}
 	}
+	// Nodes are in id order, so a stable sort leaves ties oldest first.
 	sort.SliceStable(valid, func(i, j int) bool { return c.Better(valid[i].Score, valid[j].Score) })
 	if len(valid) > k {
 		valid = valid[:k]
@@ -165,9 +234,7 @@ func (c *Campaign) Lineage(id int64) []store.Node {
 		}
 		id = n.Parents[0]
 	}
-	for i, j := 0, len(chain)-1; i < j; i, j = i+1, j-1 {
-		chain[i], chain[j] = chain[j], chain[i]
-	}
+	slices.Reverse(chain)
 	return chain
 }
 
@@ -183,7 +250,7 @@ type Point struct {
 
 // Curve returns every node in step order with the best score so far.
 func (c *Campaign) Curve() []Point {
-	nodes := append([]store.Node(nil), c.Nodes...)
+	nodes := slices.Clone(c.Nodes)
 	sort.Slice(nodes, func(i, j int) bool { return nodes[i].Step < nodes[j].Step })
 	points := make([]Point, 0, len(nodes))
 	var best float64
@@ -197,67 +264,20 @@ func (c *Campaign) Curve() []Point {
 	return points
 }
 
-// Reason groups failed nodes that failed the same way.
-type Reason struct {
-	Reason  string
-	Count   int
-	Example store.Node // the newest node that failed this way
-}
-
-// Failures groups the failed candidates by FailureReason, most frequent
-// first; nodes whose evaluation could not run are left out.
-func (c *Campaign) Failures() []Reason {
-	byReason := map[string]*Reason{}
-	var order []string
-	for _, n := range c.Nodes {
-		if n.Valid || n.Status == store.StatusInfraFailed {
-			continue
+// BestAt returns, for each k in steps, the best valid primary score among
+// the nodes of steps 0..k; NaN where no such node is valid yet.
+func (c *Campaign) BestAt(steps []int) []float64 {
+	out := make([]float64, len(steps))
+	for i, k := range steps {
+		best := math.NaN()
+		for _, n := range c.Nodes {
+			if n.Valid && n.Step <= int64(k) && (math.IsNaN(best) || c.Better(n.Score, best)) {
+				best = n.Score
+			}
 		}
-		key := FailureReason(n.Error)
-		r, ok := byReason[key]
-		if !ok {
-			r = &Reason{Reason: key}
-			byReason[key] = r
-			order = append(order, key)
-		}
-		r.Count++
-		r.Example = n
+		out[i] = best
 	}
-	out := make([]Reason, 0, len(order))
-	for _, k := range order {
-		out = append(out, *byReason[k])
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
 	return out
 }
 
-// FailureReason reduces a node's error to its kind, so that failures that
-// differ only in details (a line number, a value) count together: the
-// text before the last ": " of the first line, at most two clauses deep
-// ("edit", `stage "run": invalid candidate`).
-func FailureReason(errText string) string {
-	line := strings.TrimSpace(errText)
-	if i := strings.IndexByte(line, '\n'); i >= 0 {
-		line = line[:i]
-	}
-	if line == "" {
-		return "unknown"
-	}
-	parts := strings.SplitN(line, ": ", 3)
-	switch {
-	case len(parts) == 1:
-		return clip(parts[0], 80)
-	case parts[0] == "edit":
-		return "edit"
-	case len(parts) == 3 && len(parts[1]) < 40:
-		return clip(parts[0]+": "+parts[1], 80)
-	}
-	return clip(parts[0], 80)
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
-}
+var _ Source = (*store.Store)(nil)

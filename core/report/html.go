@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,13 +64,13 @@ func WriteHTML(w io.Writer, c *Campaign, plots []Plot, opt Options) error {
 		"score": formatScore,
 		"deref": func(n *store.Node) store.Node { return *n },
 		"inc":   func(i int) int { return i + 1 },
-		"first": firstLine,
+		"first": FirstLine,
 		"join":  func(s []string) string { return strings.Join(s, ", ") },
 		"usd":   func(v float64) string { return fmt.Sprintf("$%.4f", v) },
 		"ms":    func(d time.Duration) string { return d.Round(time.Millisecond).String() },
 		"metrics": func(m map[string]float64) string {
 			var parts []string
-			for _, k := range sortedKeys(m) {
+			for _, k := range slices.Sorted(maps.Keys(m)) {
 				parts = append(parts, fmt.Sprintf("%s=%.6g", k, m[k]))
 			}
 			return strings.Join(parts, " ")
@@ -113,25 +115,4 @@ func formatScore(n store.Node) string {
 		return "failed"
 	}
 	return fmt.Sprintf("%.6g", n.Score)
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
-
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"html"
+	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -137,5 +138,37 @@ func TestWriteHTMLIsSelfContained(t *testing.T) {
 func TestWriteHTMLEmpty(t *testing.T) {
 	if err := WriteHTML(&bytes.Buffer{}, &Campaign{}, nil, Options{}); err != ErrNoNodes {
 		t.Fatalf("err = %v, want ErrNoNodes", err)
+	}
+}
+
+func TestBestAtKeepsTheBestSoFar(t *testing.T) {
+	nodes := []store.Node{
+		{Step: 0, Valid: true, Score: 2}, {Step: 1, Valid: false, Score: 9}, {Step: 2, Valid: true, Score: 5}, {Step: 3, Valid: true, Score: 1},
+	}
+	tests := []struct {
+		name      string
+		direction string
+		want      []float64
+	}{
+		{"maximize", "maximize", []float64{2, 2, 5, 5}},
+		{"minimize", "minimize", []float64{2, 2, 2, 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := (&Campaign{Nodes: nodes, Direction: tt.direction}).BestAt([]int{0, 1, 2, 3})
+			for i := range got {
+				if got[i] != tt.want[i] || math.IsNaN(got[i]) {
+					t.Fatalf("curve = %v, want %v", got, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestBestAtBeforeAnyValidNode(t *testing.T) {
+	c := &Campaign{Nodes: []store.Node{{Step: 0, Error: "boom"}, {Step: 1, Valid: true, Score: 4}}}
+	got := c.BestAt([]int{0, 1})
+	if !math.IsNaN(got[0]) || got[1] != 4 {
+		t.Fatalf("curve = %v, want [NaN 4]", got)
 	}
 }

@@ -5,8 +5,9 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -158,7 +159,7 @@ func (OfflineAnalyzer) Analyze(_ context.Context, desc task.Description, node No
 			verdict = "better than"
 		}
 		fmt.Fprintf(&b, " %s the best context node %d (%.6g; %+.6g%s).", verdict, best.ID, best.Score, delta, rel)
-		for _, name := range sortedKeys(node.Metrics) {
+		for _, name := range slices.Sorted(maps.Keys(node.Metrics)) {
 			if name == desc.Primary {
 				continue
 			}
@@ -174,24 +175,14 @@ func (OfflineAnalyzer) Analyze(_ context.Context, desc task.Description, node No
 	return Analysis{Text: b.String(), Insight: insight}, nil
 }
 
+// firstLine is the first line of s, trimmed and cut to 300 bytes: an
+// analysis quotes a failure or an idea by it, not the whole text.
 func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
+	line, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	if len(line) > 300 {
+		line = line[:300] + "..."
 	}
-	if len(s) > 300 {
-		s = s[:300] + "..."
-	}
-	return s
-}
-
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return line
 }
 
 var (

@@ -3,7 +3,7 @@ package store
 import (
 	"errors"
 
-	"github.com/asi-evolve/asi/core/sqlitedb"
+	"github.com/asi-evolve/asi/internal/sqlitedb"
 )
 
 var (

@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/asi-evolve/asi/core/sqlitedb"
+	"github.com/asi-evolve/asi/internal/sqlitedb"
 )
 
 // FileName is the database file inside a campaign directory.

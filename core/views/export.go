@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -59,11 +60,7 @@ func Export(w io.Writer, nodes []store.Node, format string) error {
 				metricSet[k] = true
 			}
 		}
-		metrics := make([]string, 0, len(metricSet))
-		for k := range metricSet {
-			metrics = append(metrics, k)
-		}
-		sort.Strings(metrics)
+		metrics := slices.Sorted(maps.Keys(metricSet))
 		cw := csv.NewWriter(w)
 		header := append([]string{"id", "step", "parents", "name", "valid", "status", "score", "island", "eval_ms", "error"}, metrics...)
 		cw.Write(header)

@@ -6,18 +6,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asi-evolve/asi/core/engine"
+	"github.com/asi-evolve/asi/core/report"
 )
 
 func TestReportShowsResearchCounters(t *testing.T) {
 	tests := []struct {
 		name string
-		c    engine.Counters
+		c    report.Research
 		want string
 	}{
-		{"counters", engine.Counters{Repairs: 3, Repaired: 2, CascadeStops: 4, CascadeSaved: 1500 * time.Millisecond, NoveltyRejections: 1, Judged: 5},
+		{"counters", report.Research{Repairs: 3, Repaired: 2, CascadeStops: 4, CascadeSaved: 1500 * time.Millisecond, NoveltyRejections: 1, Judged: 5},
 			"research:   3 repair(s) (2 node(s) fixed), 4 cascade stop(s) saving ~1.5s, 1 near twin(s) sent back, 5 judged"},
-		{"nothing to say", engine.Counters{}, ""},
+		{"nothing to say", report.Research{}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asi-evolve/asi/core/testenv"
+	"github.com/asi-evolve/asi/internal/testenv"
 )
 
 // cluster is a real one-node Slurm cluster on loopback: munged, slurmctld

@@ -12,7 +12,7 @@ import (
 
 	"github.com/asi-evolve/asi/sdk"
 
-	"github.com/asi-evolve/asi/core/testenv"
+	"github.com/asi-evolve/asi/internal/testenv"
 )
 
 // fakeDevices is a fixed device list; free memory can change under a test.

@@ -15,7 +15,7 @@ import (
 
 	"github.com/asi-evolve/asi/sdk"
 
-	"github.com/asi-evolve/asi/core/testenv"
+	"github.com/asi-evolve/asi/internal/testenv"
 )
 
 // workDir is a directory the unprivileged job user can reach when the

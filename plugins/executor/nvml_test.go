@@ -11,7 +11,7 @@ import (
 
 	"github.com/asi-evolve/asi/sdk"
 
-	"github.com/asi-evolve/asi/core/testenv"
+	"github.com/asi-evolve/asi/internal/testenv"
 )
 
 // These run real NVML; scripts/gpu-check.sh runs them with

@@ -133,27 +133,23 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed in
 		return sdk.Result{}, fmt.Errorf("circlepacking: stage %d: only stage 0 exists", stage)
 	}
 	if c.Language != "" && c.Language != language {
-		return invalid(fmt.Sprintf("the program must be %s, not %q", language, c.Language), nil), nil
+		return sdk.Invalid(fmt.Sprintf("the program must be %s, not %q", language, c.Language), nil), nil
 	}
 	run, err := sb.Run(ctx, sdk.SandboxRun{Language: language, Files: map[string][]byte{mainFiles[language]: []byte(c.Code)}})
 	if err != nil {
 		return sdk.Result{}, fmt.Errorf("circlepacking: node %d: %w", c.NodeID, err)
 	}
-	if run.Reason == sdk.ReasonCompile {
-		return invalid("the program does not compile:\n"+run.Detail, nil), nil
+	if run.Reason == sdk.ReasonCompile { // nothing ran: no output to keep
+		return sdk.Invalid(sdk.FailedRun("the program", run, feedbackTail), nil), nil
 	}
 	artifacts := map[string][]byte{"stdout": run.Stdout, "stderr": run.Stderr}
 	if !run.OK() {
-		msg := fmt.Sprintf("the program failed (%s): %s", run.Reason, run.Detail)
-		if tail := lastBytes(run.Stderr, feedbackTail); len(tail) > 0 {
-			msg += "\nstderr (end):\n" + tail
-		}
-		return invalid(msg, artifacts), nil
+		return sdk.Invalid(sdk.FailedRun("the program", run, feedbackTail), artifacts), nil
 	}
 
 	sum, metrics, err := Score(run.Stdout)
 	if err != nil {
-		return invalid("invalid packing: "+err.Error(), artifacts), nil
+		return sdk.Invalid("invalid packing: "+err.Error(), artifacts), nil
 	}
 	metrics[MetricRuntimeMS] = float64(run.Wall.Microseconds()) / 1000
 	p, _ := parse(run.Stdout) // cannot fail: Score accepted it
@@ -169,23 +165,11 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed in
 	}, nil
 }
 
-func invalid(feedback string, artifacts map[string][]byte) sdk.Result {
-	return sdk.Result{Valid: false, Feedback: feedback, Artifacts: artifacts}
-}
-
 func formatMemory(bytes uint64) string {
 	if bytes%(1<<20) == 0 {
 		return fmt.Sprintf("%dMiB", bytes>>20)
 	}
 	return fmt.Sprintf("%dKiB", bytes>>10)
-}
-
-// lastBytes returns at most n bytes from the end of b, as text.
-func lastBytes(b []byte, n int) string {
-	if len(b) > n {
-		b = b[len(b)-n:]
-	}
-	return strings.TrimSpace(string(b))
 }
 
 var _ sdk.Task = (*Task)(nil)

@@ -11,47 +11,29 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asi-evolve/asi/plugins"
+	"github.com/asi-evolve/asi/plugins/plugintest"
 	"github.com/asi-evolve/asi/sandbox"
 	"github.com/asi-evolve/asi/sdk"
 	"github.com/asi-evolve/asi/sdk/tasktest"
-
-	"github.com/asi-evolve/asi/core/testenv"
 )
 
-// serveTask serves the task through the plugin protocol with the host's real
-// sandbox service, as asi runs it (the test may use the host; the task
-// itself imports only the sdk).
+// serveTask serves the task for Go candidates through the plugin protocol
+// with the host's real sandbox within cfg, as asi runs it (the test may use
+// the host; the task itself imports only the sdk).
 func serveTask(t testing.TB, cfg sandbox.Config) sdk.Task {
 	t.Helper()
-	return serveTaskIn(t, "go", sandbox.Options{}, cfg)
-}
-
-// serveTaskIn is serveTask for candidates in language, on a Runtime with
-// opt.
-func serveTaskIn(t testing.TB, language string, opt sandbox.Options, cfg sandbox.Config) sdk.Task {
-	t.Helper()
-	rt, err := sandbox.NewRuntime(context.Background(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close(context.Background()) })
-	sb := plugins.NewSandbox(rt, cfg)
-	return tasktest.Start(t, &Task{}, sdk.ConfigureRequest{
-		Settings: map[string]any{"language": language}, Limits: sb.Limits(), Host: sdk.Host{Sandbox: sb},
-	})
+	return plugintest.ServeTask(t, &Task{}, map[string]any{"language": "go"}, sandbox.Options{}, cfg)
 }
 
 // servePythonTask serves the task for Python candidates, skipping when the
 // CPython runtime is not built on this machine.
 func servePythonTask(t testing.TB) sdk.Task {
 	t.Helper()
-	if _, err := sandbox.PythonHome(); err != nil {
-		testenv.Skipf(t, "%v: run make python-wasm (scripts/ci/install-python-wasm.sh installs what it needs)", err)
-	}
+	plugintest.RequirePython(t)
 	// The shared cache makes the interpreter's compilation a file read
 	// after its first time.
-	return serveTaskIn(t, "python", sandbox.Options{CacheDir: sandbox.CacheDir()}, sandbox.NewConfig().WithTimeout(30*time.Second))
+	return plugintest.ServeTask(t, &Task{}, map[string]any{"language": "python"},
+		sandbox.Options{CacheDir: sandbox.CacheDir()}, sandbox.NewConfig().WithTimeout(30*time.Second))
 }
 
 func program(t testing.TB, name string) string {

@@ -159,12 +159,12 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed in
 		return sdk.Result{}, fmt.Errorf("datacuration: stage %d: only stage 0 exists", stage)
 	}
 	if c.Language != "" && c.Language != language {
-		return invalid(fmt.Sprintf("the program must be %s, not %q", language, c.Language), nil), nil
+		return sdk.Invalid(fmt.Sprintf("the program must be %s, not %q", language, c.Language), nil), nil
 	}
 	h := harnesses[language]
 	block, err := sdk.EvolveBlock(c.Code, h.program)
 	if err != nil {
-		return invalid(err.Error()+"; change only the lines between EVOLVE-BLOCK-START and EVOLVE-BLOCK-END", nil), nil
+		return sdk.Invalid(err.Error()+"; change only the lines between EVOLVE-BLOCK-START and EVOLVE-BLOCK-END", nil), nil
 	}
 
 	order := shuffled(seed, len(scorer.Set.Docs))
@@ -181,23 +181,16 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed in
 		return sdk.Result{}, fmt.Errorf("datacuration: node %d: %w", c.NodeID, err)
 	}
 	artifacts := map[string][]byte{"stderr": run.Stderr}
-	if run.Reason == sdk.ReasonCompile {
-		return invalid("the program does not compile:\n"+run.Detail, artifacts), nil
-	}
 	if !run.OK() {
-		msg := fmt.Sprintf("the program failed (%s): %s", run.Reason, run.Detail)
-		if tail := lastBytes(run.Stderr, feedbackTail); len(tail) > 0 {
-			msg += "\nstderr (end):\n" + tail
-		}
-		return invalid(msg, artifacts), nil
+		return sdk.Invalid(sdk.FailedRun("the program", run, feedbackTail), artifacts), nil
 	}
 	decisions, err := Parse(run.Stdout, docs)
 	if err != nil {
-		return invalid("rejected: "+err.Error(), artifacts), nil
+		return sdk.Invalid("rejected: "+err.Error(), artifacts), nil
 	}
 	ms, err := scorer.Score(decisions)
 	if err != nil {
-		return invalid("rejected: "+err.Error(), artifacts), nil
+		return sdk.Invalid("rejected: "+err.Error(), artifacts), nil
 	}
 	artifacts["kept_by_kind.txt"] = keptByKind(scorer.Set.Docs, order, decisions)
 	return sdk.Result{
@@ -243,18 +236,6 @@ func keptByKind(docs []corpus.Doc, order []int, decisions []Decision) []byte {
 // shuffled is the order in which the candidate sees the documents for seed.
 func shuffled(seed int64, n int) []int {
 	return rand.New(rand.NewPCG(uint64(seed), 0x6375726174)).Perm(n)
-}
-
-func invalid(feedback string, artifacts map[string][]byte) sdk.Result {
-	return sdk.Result{Valid: false, Feedback: feedback, Artifacts: artifacts}
-}
-
-// lastBytes returns at most n bytes from the end of b, as text.
-func lastBytes(b []byte, n int) string {
-	if len(b) > n {
-		b = b[len(b)-n:]
-	}
-	return strings.TrimSpace(string(b))
 }
 
 var _ sdk.Task = (*Task)(nil)

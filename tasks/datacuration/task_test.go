@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -13,13 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asi-evolve/asi/plugins"
+	"github.com/asi-evolve/asi/plugins/plugintest"
 	"github.com/asi-evolve/asi/sandbox"
 	"github.com/asi-evolve/asi/sdk"
-	"github.com/asi-evolve/asi/sdk/tasktest"
 	"github.com/asi-evolve/asi/tasks/datacuration/corpus"
-
-	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // TestMain lets the test binary serve as a sandbox worker, so Python guests
@@ -36,19 +32,10 @@ func serveTask(t testing.TB) sdk.Task { return serveLanguage(t, "python") }
 
 func serveLanguage(t testing.TB, language string) sdk.Task {
 	t.Helper()
-	if _, err := sandbox.PythonHome(); errors.Is(err, sandbox.ErrPythonNotBuilt) {
-		testenv.Skipf(t, "%v: run make python-wasm (scripts/ci/install-python-wasm.sh installs its tools)", err)
-	}
-	rt, err := sandbox.NewRuntime(context.Background(), sandbox.Options{CacheDir: sandbox.CacheDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close(context.Background()) })
-	sb := plugins.NewSandbox(rt, sandbox.NewConfig().WithTimeout(60*time.Second).WithMemoryLimit(256<<20).WithOutputLimit(4<<20))
-	return tasktest.Start(t, &Task{}, sdk.ConfigureRequest{
-		Settings: map[string]any{"language": language, "min_keep": defaultMinKeep},
-		Limits:   sb.Limits(), Host: sdk.Host{Sandbox: sb},
-	})
+	plugintest.RequirePython(t)
+	return plugintest.ServeTask(t, &Task{}, map[string]any{"language": language, "min_keep": defaultMinKeep},
+		sandbox.Options{CacheDir: sandbox.CacheDir()},
+		sandbox.NewConfig().WithTimeout(60*time.Second).WithMemoryLimit(256<<20).WithOutputLimit(4<<20))
 }
 
 // withBlock returns the initial program with its EVOLVE block replaced by

@@ -8,10 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asi-evolve/asi/internal/testenv"
 	"github.com/asi-evolve/asi/plugins/executor"
 	"github.com/asi-evolve/asi/sdk"
-
-	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // The verify stage on a real GPU through the gpu executor: a DeltaNet

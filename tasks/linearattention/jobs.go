@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/asi-evolve/asi/sdk"
@@ -63,7 +62,7 @@ func (r runner) job(ctx context.Context, key, mode, code, executor string, sc sc
 	}
 	if res.State != sdk.JobSucceeded {
 		log, _, _ := r.exec.Logs(ctx, id, 0)
-		return harnessResult{Reason: fmt.Sprintf("the %s job %s (%s)\nlog (end):\n%s", mode, res.State, res.Detail, lastBytes(log, feedbackTail))}, res.Outputs, nil
+		return harnessResult{Reason: fmt.Sprintf("the %s job %s (%s)\nlog (end):\n%s", mode, res.State, res.Detail, sdk.Tail(log, feedbackTail))}, res.Outputs, nil
 	}
 	var hr harnessResult
 	raw, ok := res.Outputs["result.json"]
@@ -85,7 +84,7 @@ func (r runner) check(ctx context.Context, c sdk.Candidate) (sdk.Result, error) 
 	}
 	art := map[string][]byte{"check.json": outs["result.json"]}
 	if !hr.OK {
-		return sdk.Result{Feedback: "check failed: " + hr.Reason, Artifacts: art}, nil
+		return sdk.Invalid("check failed: "+hr.Reason, art), nil
 	}
 	return sdk.Result{
 		Valid: true,
@@ -106,11 +105,11 @@ func (r runner) trainEval(ctx context.Context, key, code, executor string, sc sc
 		return sdk.Result{}, nil, err
 	}
 	if !tr.OK {
-		return sdk.Result{Feedback: "training failed: " + tr.Reason}, nil, nil
+		return sdk.Invalid("training failed: "+tr.Reason, nil), nil, nil
 	}
 	model, ok := outs["model.pt"]
 	if !ok {
-		return sdk.Result{Feedback: "training left no model.pt"}, nil, nil
+		return sdk.Invalid("training left no model.pt", nil), nil, nil
 	}
 	ev, evOuts, err := r.job(ctx, key, "eval", code, executor, sc, timeout, gpus,
 		map[string][]byte{"model.pt": model, "eval_seed": []byte(fmt.Sprint(r.cfg.evalSeed))})
@@ -118,17 +117,9 @@ func (r runner) trainEval(ctx context.Context, key, code, executor string, sc sc
 		return sdk.Result{}, nil, err
 	}
 	if !ev.OK {
-		return sdk.Result{Feedback: "evaluation failed: " + ev.Reason}, nil, nil
+		return sdk.Invalid("evaluation failed: "+ev.Reason, nil), nil, nil
 	}
 	m := map[string]float64{"mqar_acc": ev.MQARAcc, "val_loss": ev.ValLoss, "params": tr.Params,
 		"train_seconds": tr.Seconds, "eval_seconds": ev.Seconds}
 	return sdk.Result{Valid: true, Artifacts: map[string][]byte{"eval.json": evOuts["result.json"]}}, m, nil
-}
-
-// lastBytes returns at most n bytes from the end of b, as text.
-func lastBytes(b []byte, n int) string {
-	if len(b) > n {
-		b = b[len(b)-n:]
-	}
-	return strings.TrimSpace(string(b))
 }

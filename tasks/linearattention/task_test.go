@@ -16,11 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asi-evolve/asi/internal/testenv"
 	"github.com/asi-evolve/asi/plugins/executor"
 	"github.com/asi-evolve/asi/sdk"
 	"github.com/asi-evolve/asi/sdk/tasktest"
-
-	"github.com/asi-evolve/asi/core/testenv"
 )
 
 const python = "/usr/bin/python3"

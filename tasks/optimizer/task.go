@@ -145,12 +145,12 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed in
 		return sdk.Result{}, fmt.Errorf("optimizer: stage %d: only stage 0 exists", stage)
 	}
 	if c.Language != "" && c.Language != language {
-		return invalid(fmt.Sprintf("the program must be %s, not %q", language, c.Language), nil), nil
+		return sdk.Invalid(fmt.Sprintf("the program must be %s, not %q", language, c.Language), nil), nil
 	}
 	h := harnesses[language]
 	block, err := sdk.EvolveBlock(c.Code, h.program)
 	if err != nil {
-		return invalid(err.Error()+"; change only the lines between EVOLVE-BLOCK-START and EVOLVE-BLOCK-END", nil), nil
+		return sdk.Invalid(err.Error()+"; change only the lines between EVOLVE-BLOCK-START and EVOLVE-BLOCK-END", nil), nil
 	}
 
 	suite := Suite(seed, instances)
@@ -163,15 +163,8 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed in
 		return sdk.Result{}, fmt.Errorf("optimizer: node %d: %w", c.NodeID, err)
 	}
 	artifacts := map[string][]byte{"stdout": run.Stdout, "stderr": run.Stderr}
-	if run.Reason == sdk.ReasonCompile {
-		return invalid("the program does not compile:\n"+run.Detail, artifacts), nil
-	}
 	if !run.OK() {
-		msg := fmt.Sprintf("the program failed (%s): %s", run.Reason, run.Detail)
-		if tail := lastBytes(run.Stderr, feedbackTail); len(tail) > 0 {
-			msg += "\nstderr (end):\n" + tail
-		}
-		return invalid(msg, artifacts), nil
+		return sdk.Invalid(sdk.FailedRun("the program", run, feedbackTail), artifacts), nil
 	}
 
 	adamParams, sgdParams := make([][]float64, len(suite)), make([][]float64, len(suite))
@@ -181,7 +174,7 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed in
 	}
 	score, outcomes, err := Score(run.Stdout, suite, adamParams, sgdParams)
 	if err != nil {
-		return invalid("rejected: "+err.Error(), artifacts), nil
+		return sdk.Invalid("rejected: "+err.Error(), artifacts), nil
 	}
 	metrics := map[string]float64{
 		MetricScore:      score,
@@ -203,18 +196,6 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, stage int, seed in
 			score, sgdScore, len(suite), steps, metrics[MetricRuntimeMS], strings.Join(lines, "\n")),
 		Artifacts: artifacts,
 	}, nil
-}
-
-func invalid(feedback string, artifacts map[string][]byte) sdk.Result {
-	return sdk.Result{Valid: false, Feedback: feedback, Artifacts: artifacts}
-}
-
-// lastBytes returns at most n bytes from the end of b, as text.
-func lastBytes(b []byte, n int) string {
-	if len(b) > n {
-		b = b[len(b)-n:]
-	}
-	return strings.TrimSpace(string(b))
 }
 
 var _ sdk.Task = (*Task)(nil)

@@ -12,12 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asi-evolve/asi/plugins"
+	"github.com/asi-evolve/asi/internal/testenv"
+	"github.com/asi-evolve/asi/plugins/plugintest"
 	"github.com/asi-evolve/asi/sandbox"
 	"github.com/asi-evolve/asi/sdk"
-	"github.com/asi-evolve/asi/sdk/tasktest"
-
-	"github.com/asi-evolve/asi/core/testenv"
 )
 
 // TestMain lets the test binary serve as a sandbox worker, so Python guests
@@ -32,19 +30,17 @@ func TestMain(m *testing.M) {
 // built.
 func serveTask(t testing.TB) sdk.Task {
 	t.Helper()
-	if _, err := sandbox.PythonHome(); errors.Is(err, sandbox.ErrPythonNotBuilt) {
-		testenv.Skipf(t, "%v: run make python-wasm (scripts/ci/install-python-wasm.sh installs its tools)", err)
-	}
-	rt, err := sandbox.NewRuntime(context.Background(), sandbox.Options{CacheDir: sandbox.CacheDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close(context.Background()) })
-	sb := plugins.NewSandbox(rt, sandbox.NewConfig().WithTimeout(60*time.Second).WithMemoryLimit(256<<20))
-	return tasktest.Start(t, &Task{}, sdk.ConfigureRequest{
-		Settings: map[string]any{"language": "python", "steps": float64(defaultSteps), "instances": float64(defaultInstances)},
-		Limits:   sb.Limits(), Host: sdk.Host{Sandbox: sb},
-	})
+	plugintest.RequirePython(t)
+	return serveLanguage(t, "python")
+}
+
+// serveLanguage serves the task for candidates in language with the
+// default steps and instances.
+func serveLanguage(t testing.TB, language string) sdk.Task {
+	t.Helper()
+	return plugintest.ServeTask(t, &Task{},
+		map[string]any{"language": language, "steps": float64(defaultSteps), "instances": float64(defaultInstances)},
+		sandbox.Options{CacheDir: sandbox.CacheDir()}, sandbox.NewConfig().WithTimeout(60*time.Second).WithMemoryLimit(256<<20))
 }
 
 // withBlock returns the initial program with its EVOLVE block replaced by
@@ -230,16 +226,7 @@ func TestGoHarness(t *testing.T) {
 	if _, err := sandbox.PythonHome(); errors.Is(err, sandbox.ErrPythonNotBuilt) {
 		testenv.Skipf(t, "needs the Python runtime for the comparison: run make python-wasm")
 	}
-	rt, err := sandbox.NewRuntime(context.Background(), sandbox.Options{CacheDir: sandbox.CacheDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rt.Close(context.Background()) })
-	sb := plugins.NewSandbox(rt, sandbox.NewConfig().WithTimeout(60*time.Second).WithMemoryLimit(256<<20))
-	tk := tasktest.Start(t, &Task{}, sdk.ConfigureRequest{
-		Settings: map[string]any{"language": "go", "steps": float64(defaultSteps), "instances": float64(defaultInstances)},
-		Limits:   sb.Limits(), Host: sdk.Host{Sandbox: sb},
-	})
+	tk := serveLanguage(t, "go")
 	d, err := tk.Describe(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -99,13 +99,13 @@ func (t *Task) Evaluate(ctx context.Context, c sdk.Candidate, _ int, _ int64) (s
 	artifacts := map[string][]byte{"stdout": run.Stdout, "stderr": run.Stderr}
 	switch {
 	case run.Reason == sdk.ReasonCompile:
-		return sdk.Result{Feedback: "the program does not compile:\n" + run.Detail}, nil
+		return sdk.Invalid("the program does not compile:\n"+run.Detail, nil), nil
 	case !run.OK():
-		return sdk.Result{Feedback: fmt.Sprintf("the program failed (%s): %s", run.Reason, run.Detail), Artifacts: artifacts}, nil
+		return sdk.Invalid(fmt.Sprintf("the program failed (%s): %s", run.Reason, run.Detail), artifacts), nil
 	}
 	ys, err := parseOutput(run.Stdout, len(points))
 	if err != nil {
-		return sdk.Result{Feedback: "bad output: " + err.Error(), Artifacts: artifacts}, nil
+		return sdk.Invalid("bad output: "+err.Error(), artifacts), nil
 	}
 	var sum, worst float64
 	worstAt := 0

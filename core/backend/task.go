@@ -1,0 +1,161 @@
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/agext/levenshtein"
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/asi-evolve/asi/core/campaign"
+	"github.com/asi-evolve/asi/plugins"
+	"github.com/asi-evolve/asi/sandbox"
+	"github.com/asi-evolve/asi/sdk"
+)
+
+// Finder finds plugins for a campaign: its plugin blocks first, then the
+// standard directories.
+func Finder(cfg *campaign.Config) plugins.Finder {
+	declared := make(map[string]plugins.Declared, len(cfg.Plugins))
+	for name, p := range cfg.Plugins {
+		declared[name] = plugins.Declared{Path: cfg.Resolve(p.Path), SHA256: p.SHA256}
+	}
+	return plugins.NewFinder(declared)
+}
+
+// CheckTask finds the campaign's task plugin and has it check the task
+// block, returning located diagnostics for what the user can fix: an
+// unknown task, a missing or altered binary, a plugin of another protocol
+// version, a setting the task refuses.
+func CheckTask(cfg *campaign.Config) hcl.Diagnostics {
+	found, err := Finder(cfg).Find(plugins.KindTask, cfg.Campaign.Task)
+	if err != nil {
+		return findDiagnostics(cfg, err)
+	}
+	tk, err := plugins.StartTask(context.Background(), found, plugins.TaskOptions{
+		Settings: cfg.Task.Values(), Limits: taskLimits(cfg),
+	})
+	if err != nil {
+		return taskDiagnostics(cfg, err)
+	}
+	tk.Close()
+	return nil
+}
+
+// startTask starts the campaign's task plugin for a run, lending it the
+// sandbox and the campaign's executors (nil: none). Its stderr goes to
+// logger.
+func startTask(ctx context.Context, cfg *campaign.Config, rt *sandbox.Runtime, execs *plugins.Executors, logger hclog.Logger) (*plugins.Task, error) {
+	found, err := Finder(cfg).Find(plugins.KindTask, cfg.Campaign.Task)
+	if err != nil {
+		return nil, err
+	}
+	host := sdk.Host{Sandbox: plugins.NewSandbox(rt, sandboxConfig(cfg))}
+	if execs != nil { // a nil *Executors in the interface would not read as "none"
+		host.Executor = execs
+	}
+	return plugins.StartTask(ctx, found, plugins.TaskOptions{
+		Settings: cfg.Task.Values(),
+		Limits:   taskLimits(cfg),
+		Host:     host,
+		Logger:   logger,
+
+		EvaluationTimeout: cfg.Campaign.EvaluationTimeout,
+	})
+}
+
+// pluginLogFile is where a campaign directory keeps what its plugins wrote
+// to stderr, and the host's notes about them (crashes, restarts).
+const pluginLogFile = "plugins.log"
+
+// pluginLogger appends to the campaign directory's plugin log.
+func pluginLogger(state string) (hclog.Logger, func(), error) {
+	f, err := os.OpenFile(filepath.Join(state, pluginLogFile), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, nil, fmt.Errorf("plugin log: %w", err)
+	}
+	logger := hclog.New(&hclog.LoggerOptions{Name: "asi", Output: f, Level: hclog.Info})
+	return logger, func() { _ = f.Close() }, nil
+}
+
+func taskLimits(cfg *campaign.Config) sdk.Limits {
+	return sdk.Limits{Memory: cfg.Sandbox.Memory, Timeout: cfg.Sandbox.Timeout, OutputLimit: int64(cfg.Sandbox.OutputLimit)}
+}
+
+func sandboxConfig(cfg *campaign.Config) sandbox.Config {
+	return sandbox.NewConfig().
+		WithMemoryLimit(cfg.Sandbox.Memory).
+		WithTimeout(cfg.Sandbox.Timeout).
+		WithOutputLimit(cfg.Sandbox.OutputLimit)
+}
+
+// findDiagnostics explains why the task plugin was not found.
+func findDiagnostics(cfg *campaign.Config, err error) hcl.Diagnostics {
+	name := cfg.Campaign.Task
+	if p, ok := cfg.Plugins[name]; ok {
+		rng := p.PathRange
+		summary := "Task plugin not found"
+		if errors.Is(err, plugins.ErrChecksum) {
+			rng, summary = p.SHA256Range, "Task plugin refused"
+		}
+		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: capitalize(err.Error()) + ".", Subject: &rng}}
+	}
+	var names []string
+	for _, l := range Finder(cfg).All(plugins.KindTask) {
+		if l.Shadowed == "" {
+			names = append(names, l.Name)
+		}
+	}
+	slices.Sort(names)
+	detail := fmt.Sprintf("There is no task named %q.", name)
+	if len(names) > 0 {
+		detail += fmt.Sprintf(" Known tasks: %s.", strings.Join(names, ", "))
+	}
+	for _, n := range names {
+		if levenshtein.Distance(n, name, nil) <= 3 {
+			detail += fmt.Sprintf(" Did you mean %q?", n)
+			break
+		}
+	}
+	detail += fmt.Sprintf(" A task is a plugin binary named %s, found through a plugin block or in the plugin directories (run `asi plugins` to list them); `make build` puts the built-in ones beside bin/asi.",
+		plugins.BinaryName(plugins.KindTask, name))
+	rng := cfg.Campaign.TaskRange
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown task", Detail: detail, Subject: &rng}}
+}
+
+// taskDiagnostics turns what StartTask refused into diagnostics: each
+// problem with a setting at its attribute, anything else at the task name.
+func taskDiagnostics(cfg *campaign.Config, err error) hcl.Diagnostics {
+	var errs sdk.ConfigErrors
+	if errors.As(err, &errs) {
+		var diags hcl.Diagnostics
+		for _, e := range errs {
+			rng := cfg.TaskRange(e.Path)
+			detail := e.Detail
+			if len(e.Path) > 0 {
+				detail = fmt.Sprintf("task.%s: %s", plugins.PathString(e.Path), detail)
+			}
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: e.Summary, Detail: detail, Subject: &rng})
+		}
+		return diags
+	}
+	summary := "Task plugin failed to start"
+	if errors.Is(err, plugins.ErrProtocol) {
+		summary = "Task plugin version mismatch"
+	}
+	rng := cfg.Campaign.TaskRange
+	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: capitalize(err.Error()) + ".", Subject: &rng}}
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

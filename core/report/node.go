@@ -1,0 +1,39 @@
+package report
+
+import (
+	"context"
+
+	"github.com/asi-evolve/asi/core/store"
+)
+
+// NodeDetail is one node in full, with what was recorded beside it.
+type NodeDetail struct {
+	Node      store.Node
+	Artifacts []string     // names of the node's stored artifacts
+	Calls     []store.Call // the LLM calls of its step, offline answers included
+	Primary   string       // the campaign's primary metric
+}
+
+// LoadNode reads node id of the campaign in dir with its artifacts and
+// calls, without reading the rest of the campaign. Errors are returned as
+// the store gives them (a missing node wraps store.ErrNotFound).
+func LoadNode(ctx context.Context, dir string, id int64) (NodeDetail, error) {
+	var d NodeDetail
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		return d, err
+	}
+	defer st.Close()
+	if d.Node, err = st.Node(ctx, id); err != nil {
+		return d, err
+	}
+	if d.Artifacts, err = st.ArtifactNames(ctx, d.Node.ID); err != nil {
+		return d, err
+	}
+	if d.Calls, err = st.Calls(ctx, d.Node.ID); err != nil {
+		return d, err
+	}
+	info, err := st.Info(ctx)
+	d.Primary = info.Primary
+	return d, err
+}
