@@ -2,6 +2,7 @@ package diffs
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 )
 
@@ -31,7 +32,7 @@ func Regions(code string) ([]Region, error) {
 		openLine  int
 		openStart int
 	)
-	for i, ln := range splitLines(code) {
+	for i, ln := range eachLine(code) {
 		text := code[ln.start:ln.end]
 		hasStart := strings.Contains(text, StartMarker)
 		hasEnd := strings.Contains(text, EndMarker)
@@ -179,16 +180,27 @@ type line struct {
 // splitLines cuts text into lines. A final "\n" does not start an empty line.
 func splitLines(text string) []line {
 	var lines []line
-	for start := 0; start < len(text); {
-		i := strings.IndexByte(text[start:], '\n')
-		if i < 0 {
-			lines = append(lines, line{start: start, end: len(text), next: len(text)})
-			break
-		}
-		lines = append(lines, line{start: start, end: start + i, next: start + i + 1})
-		start += i + 1
+	for _, ln := range eachLine(text) {
+		lines = append(lines, ln)
 	}
 	return lines
+}
+
+// eachLine yields the lines of text with their index, as splitLines cuts
+// them, without building a slice: Regions runs on every step's parent.
+func eachLine(text string) iter.Seq2[int, line] {
+	return func(yield func(int, line) bool) {
+		for i, start := 0, 0; start < len(text); i++ {
+			ln := line{start: start, end: len(text), next: len(text)}
+			if j := strings.IndexByte(text[start:], '\n'); j >= 0 {
+				ln.end, ln.next = start+j, start+j+1
+			}
+			if !yield(i, ln) {
+				return
+			}
+			start = ln.next
+		}
+	}
 }
 
 // quoteLimit bounds how much of one line an error message quotes.
