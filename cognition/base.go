@@ -178,7 +178,7 @@ func (b *Base) Retrieve(ctx context.Context, queries []string, topK int, minScor
 	for _, h := range all {
 		dup := false
 		for _, kept := range out {
-			if cosine(h.Vector, kept.Vector) >= b.opts.MergeAbove {
+			if unitCosine(h.Vector, kept.Vector) >= b.opts.MergeAbove {
 				dup = true
 				break
 			}

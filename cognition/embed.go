@@ -154,9 +154,9 @@ func Cosine(a, b []float32) float64 {
 	return dot / math.Sqrt(na*nb)
 }
 
-// cosine is Cosine for two unit vectors: their dot product. Vectors of
+// unitCosine is Cosine for two unit vectors: their dot product. Vectors of
 // different dimensions compare as 0.
-func cosine(a, b []float32) float64 {
+func unitCosine(a, b []float32) float64 {
 	if len(a) != len(b) {
 		return 0
 	}

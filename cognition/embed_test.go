@@ -32,7 +32,7 @@ func TestCosine(t *testing.T) {
 func TestCosineOfUnitVectors(t *testing.T) {
 	a, b := []float32{3, 4, 0}, []float32{1, 2, 3}
 	want := Cosine(a, b)
-	if got := cosine(unit(a), unit(b)); math.Abs(got-want) > 1e-6 {
+	if got := unitCosine(unit(a), unit(b)); math.Abs(got-want) > 1e-6 {
 		t.Fatalf("cosine of unit vectors = %v, Cosine = %v", got, want)
 	}
 }

@@ -243,7 +243,7 @@ func (w *Weaviate) Search(ctx context.Context, q Query) ([]Hit, error) {
 			h.Score, _ = strconv.ParseFloat(o.Additional.Score, 64)
 		}
 		if len(q.Vector) == w.dim {
-			h.Similarity = cosine(q.Vector, h.Vector)
+			h.Similarity = unitCosine(q.Vector, h.Vector)
 		}
 		hits = append(hits, h)
 	}
