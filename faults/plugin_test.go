@@ -10,7 +10,7 @@ import (
 // TestPluginFaults runs campaigns whose plugin misbehaves on one node. The
 // campaign must spend its whole budget, store that node as failed with a
 // reason (or, for harmless noise, as valid), and leave a sound database.
-// (A plugin killed mid-evaluation is plugins' TestCampaignSurvivesPluginCrash.)
+// (A plugin killed mid-evaluation is TestCampaignSurvivesPluginCrash, in plugincrash_test.go.)
 func TestPluginFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real campaigns")

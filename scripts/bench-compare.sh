@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 ref=${1:?usage: scripts/bench-compare.sh REF}
 COUNT=${COUNT:-5}
 OUT=${OUT:-$(mktemp -d)}
+mkdir -p "$OUT"
 old=$(mktemp -d)
 trap 'git worktree remove --force "$old" >/dev/null 2>&1 || true' EXIT
 git worktree add --detach --force "$old" "$ref" >/dev/null

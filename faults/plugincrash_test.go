@@ -1,4 +1,4 @@
-package plugins_test
+package faults
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"github.com/asi-evolve/asi/core/command"
 	"github.com/asi-evolve/asi/core/engine"
 	"github.com/asi-evolve/asi/core/store"
+	"github.com/asi-evolve/asi/plugins/plugintest"
 )
 
 // A plugin killed in the middle of an evaluation, run by a real campaign:
@@ -41,7 +42,7 @@ plugin "crashy" {
 task {
   crash_on_node = %d
 }
-`, steps, filepath.Join(testPlugins(t), "asi-task-crashy"), crashOn)
+`, steps, crashyPlugin(t), crashOn)
 	state, stdout, stderr, code := applyFile(t, dir, []byte(src))
 	if code != 0 {
 		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
@@ -118,7 +119,7 @@ plugin "crashy" {
 task {
   panic_from_node = 2
 }
-`, tt.setting, filepath.Join(testPlugins(t), "asi-task-crashy"))
+`, tt.setting, crashyPlugin(t))
 			state, stdout, stderr, code := applyFile(t, dir, []byte(src))
 			if code != 1 {
 				t.Errorf("apply exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
@@ -216,6 +217,17 @@ func TestExampleCampaignRuns(t *testing.T) {
 	if n := nodes[0]; !n.Valid || n.Metrics["mse"] <= 0 {
 		t.Errorf("initial node: valid %v metrics %v (%s); want a valid mse", n.Valid, n.Metrics, n.Error)
 	}
+}
+
+// crashyPlugin builds the plugins package's test task that crashes on a
+// chosen node, and returns its path.
+func crashyPlugin(t testing.TB) string {
+	t.Helper()
+	bin, err := plugintest.Binary("asi-task-crashy", "../plugins/testdata/crashy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
 }
 
 // applyFile writes src as the campaign file in dir and applies it, with
