@@ -3,6 +3,7 @@ package sdk
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/go-plugin"
@@ -101,7 +102,10 @@ func (s *taskServer) Evaluate(ctx context.Context, req *taskv1.EvaluateRequest) 
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	return &taskv1.EvaluateResponse{Metrics: res.Metrics, Valid: res.Valid, Feedback: res.Feedback, Artifacts: res.Artifacts}, nil
+	// A protobuf string must be UTF-8, and feedback often quotes what a
+	// candidate printed: invalid bytes would fail the whole reply.
+	feedback := strings.ToValidUTF8(res.Feedback, "\uFFFD")
+	return &taskv1.EvaluateResponse{Metrics: res.Metrics, Valid: res.Valid, Feedback: feedback, Artifacts: res.Artifacts}, nil
 }
 
 // TaskClient calls a task plugin over gRPC. It implements Task, so the host

@@ -3,6 +3,7 @@ package sdk
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Invalid is the result of a candidate that failed the task: not valid,
@@ -33,11 +34,17 @@ func FailedRun(what string, run SandboxResult, tailBytes int) string {
 
 // Tail returns at most the last n bytes of b as text, without leading or
 // trailing white space: the end of a log, where the error usually is,
-// bounded so that feedback stays short. n <= 0 returns "".
+// bounded so that feedback stays short. n <= 0 returns "". The text is
+// valid UTF-8 (feedback travels as a protobuf string, which must be): a
+// character the cut splits is dropped, and bytes a program wrote that
+// are not UTF-8 become U+FFFD.
 func Tail(b []byte, n int) string {
 	n = max(n, 0)
 	if len(b) > n {
 		b = b[len(b)-n:]
+		for len(b) > 0 && !utf8.RuneStart(b[0]) {
+			b = b[1:]
+		}
 	}
-	return strings.TrimSpace(string(b))
+	return strings.ToValidUTF8(strings.TrimSpace(string(b)), "\uFFFD")
 }

@@ -24,6 +24,8 @@ func TestTail(t *testing.T) {
 		{name: "empty", b: "", n: 8, want: ""},
 		{name: "zero", b: "abc", n: 0, want: ""},
 		{name: "negative", b: "abc", n: -1, want: ""},
+		{name: "cut inside a character", b: "ошибка: ноль", n: 7, want: "оль"},
+		{name: "bytes that are not UTF-8", b: "bad \xff\xfe byte", n: 64, want: "bad \uFFFD byte"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

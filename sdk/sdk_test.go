@@ -183,3 +183,19 @@ func TestEvaluateErrorsKeepTheirKind(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// Feedback that quotes bytes a candidate printed need not be UTF-8; the
+// reply still crosses the wire (a protobuf string must be UTF-8), with
+// U+FFFD where the bytes were.
+func TestEvaluateFeedbackNotUTF8(t *testing.T) {
+	c := tasktest.Serve(t, &fakeTask{evaluate: func(context.Context, sdk.Candidate, int, int64) (sdk.Result, error) {
+		return sdk.Result{Valid: true, Metrics: map[string]float64{"score": 1}, Feedback: "stderr: \xd0 half a character"}, nil
+	}})
+	res, err := c.Evaluate(context.Background(), sdk.Candidate{NodeID: 1}, 0, 0)
+	if err != nil {
+		t.Fatalf("evaluate: %v", err)
+	}
+	if want := "stderr: \uFFFD half a character"; res.Feedback != want || !res.Valid {
+		t.Fatalf("feedback %q valid %v, want %q and valid", res.Feedback, res.Valid, want)
+	}
+}
