@@ -48,16 +48,7 @@ task {
 		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 
-	ctx := context.Background()
-	st, err := store.Open(ctx, state)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	nodes, err := st.Nodes(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	nodes := storedNodes(t, state)
 	if len(nodes) != steps+1 {
 		t.Fatalf("%d nodes, want %d (the initial program and the whole budget)", len(nodes), steps+1)
 	}
@@ -137,15 +128,7 @@ task {
 			}
 
 			ctx := context.Background()
-			st, err := store.Open(ctx, state)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
-			nodes, err := st.Nodes(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			nodes := storedNodes(t, state)
 			if len(nodes) != tt.want+1 {
 				t.Errorf("%d nodes, want %d: the initial program and the crashes before the stop", len(nodes), tt.want+1)
 			}
@@ -201,6 +184,18 @@ func TestExampleCampaignRuns(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
+	nodes := storedNodes(t, state)
+	if len(nodes) != 5 {
+		t.Fatalf("%d nodes, want 5", len(nodes))
+	}
+	if n := nodes[0]; !n.Valid || n.Metrics["mse"] <= 0 {
+		t.Errorf("initial node: valid %v metrics %v (%s); want a valid mse", n.Valid, n.Metrics, n.Error)
+	}
+}
+
+// storedNodes reads every node of the campaign in state.
+func storedNodes(t *testing.T, state string) []store.Node {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, state)
 	if err != nil {
@@ -211,12 +206,7 @@ func TestExampleCampaignRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(nodes) != 5 {
-		t.Fatalf("%d nodes, want 5", len(nodes))
-	}
-	if n := nodes[0]; !n.Valid || n.Metrics["mse"] <= 0 {
-		t.Errorf("initial node: valid %v metrics %v (%s); want a valid mse", n.Valid, n.Metrics, n.Error)
-	}
+	return nodes
 }
 
 // crashyPlugin builds the plugins package's test task that crashes on a
