@@ -17,4 +17,7 @@ var (
 	// ErrDirUnreachable means the job user cannot enter the work
 	// directory: a directory above it is closed to other users.
 	ErrDirUnreachable = errors.New("work directory unreachable by the job user")
+	// ErrIsolation means this machine cannot isolate jobs as much as the
+	// campaign requires.
+	ErrIsolation = errors.New("isolation unavailable")
 )

@@ -37,6 +37,13 @@ type LocalConfig struct {
 	// User is the uid:gid jobs run as when asi is root (default 65534,
 	// nobody), so a job cannot write outside its directory.
 	UID, GID int
+	// Require is the least isolation a job must get: NewLocal refuses,
+	// with ErrIsolation, on a machine that gives less. "": the best the
+	// machine gives.
+	Require Isolation
+	// NoJail runs jobs without bubblewrap: for asi's own trusted jobs
+	// (remote sandbox runs, which wazero isolates), never for a task's.
+	NoJail bool
 }
 
 func (c LocalConfig) withDefaults() LocalConfig {

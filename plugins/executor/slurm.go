@@ -43,6 +43,13 @@ type SlurmConfig struct {
 	// Env is added to the environment of sbatch, squeue, scontrol, sacct
 	// and scancel (e.g. SLURM_CONF); jobs never see it.
 	Env []string
+	// Require is the least isolation a job must get on its node: with
+	// IsolationJail a job on a node without bubblewrap fails, saying so.
+	// "": a jail where the node has bubblewrap.
+	Require Isolation
+	// NoJail runs jobs without bubblewrap: for asi's own trusted jobs
+	// (remote sandbox runs, which wazero isolates), never for a task's.
+	NoJail bool
 }
 
 // Slurm submits jobs with sbatch and follows them with squeue, scontrol

@@ -57,7 +57,7 @@ func TestSlurmCompletes(t *testing.T) {
 	c := slurmCluster(t)
 	t.Parallel()
 	// sbatch runs with SLURM_CONF set (s.cfg.Env): it must not reach the job.
-	s := c.slurm(t, c.shared(t))
+	s := testSlurm(t, c, c.Shared(t))
 	id, err := s.Submit(context.Background(), sdk.Job{
 		Command: sh(`echo "seed=$SEED conf=$SLURM_CONF"; tr a-z A-Z < in.txt > result.txt`),
 		Files:   map[string][]byte{"in.txt": []byte("forty-two")}, Env: map[string]string{"SEED": "7"},
@@ -82,7 +82,7 @@ func TestSlurmCompletes(t *testing.T) {
 func TestSlurmTimeLimit(t *testing.T) {
 	c := slurmCluster(t)
 	t.Parallel()
-	s := c.slurm(t, c.shared(t))
+	s := testSlurm(t, c, c.Shared(t))
 	// Slurm counts whole minutes: the job is killed about a minute in.
 	id, err := s.Submit(context.Background(), sdk.Job{Command: sh("sleep 600"), Resources: sdk.Resources{Timeout: time.Minute}})
 	if err != nil {
@@ -99,12 +99,12 @@ func TestSlurmTimeLimit(t *testing.T) {
 func TestSlurmCancel(t *testing.T) {
 	c := slurmCluster(t)
 	t.Parallel()
-	s := c.slurm(t, c.shared(t))
+	s := testSlurm(t, c, c.Shared(t))
 	id, err := s.Submit(context.Background(), sdk.Job{Command: sh("echo started; sleep 600")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.until(60*time.Second, func() bool {
+	if err := c.Until(60*time.Second, func() bool {
 		st, err := s.state(context.Background(), id)
 		return err == nil && st.name == "RUNNING"
 	}); err != nil {
@@ -121,16 +121,16 @@ func TestSlurmCancel(t *testing.T) {
 func TestSlurmReattachAfterRestart(t *testing.T) {
 	c := slurmCluster(t)
 	t.Parallel()
-	shared := c.shared(t)
+	shared := c.Shared(t)
 	job := sdk.Job{Command: sh("sleep 3; echo $$ > result.txt"), Key: "step-12/stage-2", Outputs: []string{"result.txt"}}
-	first := c.slurm(t, shared)
+	first := testSlurm(t, c, shared)
 	id, err := first.Submit(context.Background(), job)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// asi restarts: a new executor on the same shared directory, as a new
 	// process would build from the campaign file.
-	second := c.slurm(t, shared)
+	second := testSlurm(t, c, shared)
 	again, err := second.Submit(context.Background(), job)
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ func TestSlurmReattachAfterRestart(t *testing.T) {
 	if again != id {
 		t.Errorf("resubmit after restart gave job %s, want the running job %s", again, id)
 	}
-	out, err := c.run("squeue", "-h", "-t", "all", "-n", "asi", "-o", "%i %j %k")
+	out, err := c.Run("squeue", "-h", "-t", "all", "-n", "asi", "-o", "%i %j %k")
 	if err != nil {
 		t.Fatal(err)
 	}
