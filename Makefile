@@ -4,6 +4,12 @@ GO        ?= go
 BIN       := bin/asi
 DEMO_DIR  := .asi/demo
 
+# asi is built with cgo wherever a C compiler is present, which compiles in
+# NVML for the gpu executor (libnvidia-ml is loaded at run time, so a
+# machine without a driver still runs asi). NVML's header marks functions
+# asi never calls as deprecated; their warnings would bury the build output.
+export CGO_CFLAGS ?= -O2 -g -Wno-deprecated-declarations
+
 .PHONY: all build demo test test-faults fuzz python-wasm protobuf bench fmt lint check clean
 
 all: build

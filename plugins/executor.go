@@ -61,6 +61,13 @@ type ExecutorSpec struct {
 	OutputLimit uint64
 	Network     bool
 	Devices     []int // gpu: the GPU indices jobs may use
+	// Isolation is the least a job must get (all built-in types); "": the
+	// best the machine gives. ReadOnly, TmpSize and Processes shape the
+	// jail (executor.LocalConfig); Network applies to slurm jails too.
+	Isolation executor.Isolation
+	ReadOnly  []string
+	TmpSize   uint64
+	Processes int
 
 	// slurm
 	SharedDir               string // "": StateDir/slurm
@@ -107,7 +114,8 @@ func startExecutor(s ExecutorSpec, opts ExecutorOptions) (sdk.Executor, func(), 
 	switch s.Type {
 	case executorLocal, executorGPU:
 		local := executor.LocalConfig{Dir: dir(s.WorkDir, filepath.Join("jobs", s.Type)), Slots: s.Slots, Memory: s.Memory,
-			Timeout: s.Timeout, Grace: s.Grace, OutputLimit: int64(s.OutputLimit), Network: s.Network}
+			Timeout: s.Timeout, Grace: s.Grace, OutputLimit: int64(s.OutputLimit), Network: s.Network, Require: s.Isolation,
+			ReadOnly: s.ReadOnly, TmpSize: s.TmpSize, Processes: s.Processes}
 		if s.WorkDir == "" {
 			local.Dir = reachableJobDir(local.Dir, opts)
 		}
@@ -126,15 +134,25 @@ func startExecutor(s ExecutorSpec, opts ExecutorOptions) (sdk.Executor, func(), 
 		}
 		return g, shutdown, nil
 	case executorSlurm:
-		sc := executor.SlurmConfig{SharedDir: dir(s.SharedDir, "slurm"), Partition: s.Partition, Account: s.Account, QOS: s.QOS,
-			Timeout: s.Timeout, Memory: s.Memory, CPUs: s.CPUs, GRES: s.GRES, Args: s.Args, Poll: s.Poll}
-		if s.SlurmConf != "" {
-			sc.Env = []string{"SLURM_CONF=" + s.SlurmConf}
-		}
-		sl, err := executor.NewSlurm(sc)
+		sl, err := executor.NewSlurm(slurmConfig(s, opts.StateDir))
 		return sl, nil, err
 	}
 	return startExecutorPlugin(s.Type, opts)
+}
+
+// slurmConfig is a slurm spec as the Slurm executor takes it; its shared
+// directory defaults to stateDir/slurm.
+func slurmConfig(s ExecutorSpec, stateDir string) executor.SlurmConfig {
+	sc := executor.SlurmConfig{SharedDir: s.SharedDir, Partition: s.Partition, Account: s.Account, QOS: s.QOS,
+		Timeout: s.Timeout, Memory: s.Memory, CPUs: s.CPUs, GRES: s.GRES, Args: s.Args, Poll: s.Poll, Require: s.Isolation,
+		Network: s.Network, ReadOnly: s.ReadOnly, TmpSize: s.TmpSize, Processes: s.Processes}
+	if sc.SharedDir == "" {
+		sc.SharedDir = filepath.Join(stateDir, "slurm")
+	}
+	if s.SlurmConf != "" {
+		sc.Env = []string{"SLURM_CONF=" + s.SlurmConf}
+	}
+	return sc
 }
 
 // reachableJobDir returns dir, or when the unprivileged job user could not

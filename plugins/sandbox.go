@@ -11,10 +11,13 @@ import (
 
 // Sandbox is the host's Sandbox service: it prepares a task's program with
 // the sandbox toolchain of its language and runs it under the campaign's
-// limits. A request may narrow the limits, never widen them.
+// limits. A request may narrow the limits, never widen them. A Sandbox
+// runs programs on this machine (NewSandbox) or as executor jobs on
+// another (NewJobSandbox); both return the same results.
 type Sandbox struct {
 	rt  *sandbox.Runtime
 	cfg sandbox.Config
+	job *sandboxJob // nil: runs on rt
 }
 
 // NewSandbox returns the service running programs on rt within cfg's
@@ -25,7 +28,11 @@ func NewSandbox(rt *sandbox.Runtime, cfg sandbox.Config) *Sandbox {
 
 // Limits are the campaign's limits, as plugins see them.
 func (s *Sandbox) Limits() sdk.Limits {
-	return sdk.Limits{Memory: s.cfg.MemoryLimit(), Timeout: s.cfg.Timeout(), OutputLimit: int64(s.cfg.OutputLimit())}
+	return limitsOf(s.cfg)
+}
+
+func limitsOf(cfg sandbox.Config) sdk.Limits {
+	return sdk.Limits{Memory: cfg.MemoryLimit(), Timeout: cfg.Timeout(), OutputLimit: int64(cfg.OutputLimit())}
 }
 
 // config narrows the campaign's limits to those requested.
@@ -52,19 +59,28 @@ func (s *Sandbox) Run(ctx context.Context, r sdk.SandboxRun) (sdk.SandboxResult,
 	if len(r.Args) > 0 {
 		cfg = cfg.WithArgs(r.Args...)
 	}
-	limits := sdk.Limits{Memory: cfg.MemoryLimit(), Timeout: cfg.Timeout(), OutputLimit: int64(cfg.OutputLimit())}
-	p, err := s.rt.Prepare(ctx, r.Language, r.Files)
+	if s.job != nil {
+		return s.job.run(ctx, r.Language, r.Files, r.Stdin, cfg)
+	}
+	return runProgram(ctx, s.rt, r.Language, r.Files, cfg)
+}
+
+// runProgram prepares files and runs them on rt under cfg: what a local
+// Sandbox does, and what a job sandbox's node does.
+func runProgram(ctx context.Context, rt *sandbox.Runtime, language string, files map[string][]byte, cfg sandbox.Config) (sdk.SandboxResult, error) {
+	limits := limitsOf(cfg)
+	p, err := rt.Prepare(ctx, language, files)
 	var compileErr *sandbox.CompileError
 	if errors.As(err, &compileErr) {
 		return sdk.SandboxResult{Reason: sdk.ReasonCompile, Detail: compileErr.Output, Limits: limits}, nil
 	}
 	if err != nil {
-		return sdk.SandboxResult{}, fmt.Errorf("sandbox: prepare %s program: %w", r.Language, err)
+		return sdk.SandboxResult{}, fmt.Errorf("sandbox: prepare %s program: %w", language, err)
 	}
 	defer p.Close()
-	res, err := s.rt.RunProgram(ctx, p, cfg)
+	res, err := rt.RunProgram(ctx, p, cfg)
 	if err != nil {
-		return sdk.SandboxResult{}, fmt.Errorf("sandbox: run %s program: %w", r.Language, err)
+		return sdk.SandboxResult{}, fmt.Errorf("sandbox: run %s program: %w", language, err)
 	}
 	return sdk.SandboxResult{
 		ExitCode: res.ExitCode, Stdout: res.Stdout, Stderr: res.Stderr,

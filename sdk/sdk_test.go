@@ -110,7 +110,8 @@ func TestHostServicesThroughBroker(t *testing.T) {
 		seen = r
 		return sdk.SandboxResult{Stdout: []byte("42\n"), Wall: 3 * time.Millisecond, Limits: sdk.Limits{Memory: 1 << 20}}, nil
 	})
-	task := &fakeTask{}
+	// Start describes the task before it configures it, as asi does.
+	task := &fakeTask{desc: sdk.Description{Name: "fake", Direction: sdk.Maximize}}
 	task.evaluate = func(ctx context.Context, c sdk.Candidate, _ int, seed int64) (sdk.Result, error) {
 		run, err := task.host.Sandbox.Run(ctx, sdk.SandboxRun{
 			Language: c.Language, Files: map[string][]byte{"main.go": []byte(c.Code)}, Stdin: []byte("in"),

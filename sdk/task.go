@@ -105,8 +105,9 @@ type Limits struct {
 type ConfigureRequest struct {
 	// Settings are the task block's attributes: strings, float64 numbers,
 	// bools and []any lists, with defaults from the config schema filled in
-	// by the host.
-	Settings map[string]any
+	// by the host. Its getters (Settings.Int and the others) read one as
+	// the Go type wanted.
+	Settings Settings
 	// Limits are the campaign's sandbox limits, for the statement; the host
 	// enforces them on every Sandbox.Run.
 	Limits Limits

@@ -167,7 +167,7 @@ func (r *Run) startPlugins(ctx context.Context, cfg *campaign.Config, opts Optio
 		return nil, task.Description{}, err
 	}
 	r.onClose(execs.Close)
-	tk, err := startTask(ctx, cfg, rt, execs, logger)
+	tk, err := startTask(ctx, cfg, opts, rt, execs, logger)
 	if err != nil {
 		return nil, task.Description{}, fmt.Errorf("task %s: %w", cfg.Campaign.Task, err)
 	}

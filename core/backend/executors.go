@@ -1,8 +1,11 @@
 package backend
 
 import (
+	"fmt"
+
 	"github.com/asi-evolve/asi/core/campaign"
 	"github.com/asi-evolve/asi/plugins"
+	"github.com/asi-evolve/asi/plugins/executor"
 )
 
 // executorSpecs turns the campaign's executor blocks into what
@@ -18,17 +21,41 @@ func executorSpecs(cfg *campaign.Config) []plugins.ExecutorSpec {
 			spec.WorkDir, spec.SharedDir, spec.SlurmConf = cfg.Resolve(s.WorkDir), cfg.Resolve(s.SharedDir), cfg.Resolve(s.SlurmConf)
 			spec.Partition, spec.Account, spec.QOS = s.Partition, s.Account, s.QOS
 			spec.CPUs, spec.GRES, spec.Args, spec.Poll = s.CPUs, s.GRES, s.Args, s.Poll
+			spec.Isolation = executor.Isolation(s.Isolation)
+			spec.TmpSize, spec.Processes = s.TmpSize, s.Processes
+			for _, p := range s.ReadOnly {
+				spec.ReadOnly = append(spec.ReadOnly, cfg.Resolve(p))
+			}
 		}
 		specs = append(specs, spec)
 	}
 	return specs
 }
 
-// DescribeExecutors names the campaign's executors, for plan.
+// DescribeExecutors names the campaign's executors, for plan: a built-in
+// one with the isolation its jobs get on this machine, and what the
+// campaign requires when this machine cannot give it.
 func DescribeExecutors(cfg *campaign.Config) []string {
+	builtin := map[string]plugins.BuiltinExecutor{}
+	for _, b := range plugins.BuiltinExecutors() {
+		builtin[b.Type] = b
+	}
 	var executors []string
 	for _, e := range cfg.Executors {
-		executors = append(executors, e.Type)
+		b, ok := builtin[e.Type]
+		if !ok || e.Settings == nil {
+			executors = append(executors, e.Type+" (executor plugin)")
+			continue
+		}
+		want := executor.Isolation(e.Settings.Isolation)
+		if e.Type == campaign.ExecutorSlurm {
+			b.Isolation, b.Detail = executor.SlurmIsolation(want) // each node decides for itself
+		}
+		line := fmt.Sprintf("%s: isolation %s (%s)", e.Type, b.Isolation, b.Detail)
+		if want != "" && !b.Isolation.AtLeast(want) {
+			line += fmt.Sprintf("; REFUSED: the campaign requires isolation %q", want)
+		}
+		executors = append(executors, line)
 	}
 	if len(executors) == 0 {
 		executors = []string{"none (candidates run in the sandbox only)"}

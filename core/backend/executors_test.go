@@ -2,6 +2,7 @@ package backend
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"github.com/asi-evolve/asi/core/campaign"
 	"github.com/asi-evolve/asi/plugins"
+	"github.com/asi-evolve/asi/plugins/executor"
 )
 
 // TestExecutorSpecs: the executor blocks reach plugins as plain specs,
@@ -28,6 +30,10 @@ func TestExecutorSpecs(t *testing.T) {
 			want: []plugins.ExecutorSpec{{Type: "local", Slots: 2, Timeout: time.Minute, WorkDir: filepath.Join(dir, "jobs")}}},
 		{name: "slurm", blocks: "executor \"slurm\" {\n  shared_dir = \"/shared\"\n  slurm_conf = \"slurm.conf\"\n  partition = \"gpu\"\n}\n",
 			want: []plugins.ExecutorSpec{{Type: "slurm", SharedDir: "/shared", SlurmConf: filepath.Join(dir, "slurm.conf"), Partition: "gpu"}}},
+		{name: "an isolation requirement", blocks: "executor \"gpu\" {\n  isolation = \"jail\"\n}\n",
+			want: []plugins.ExecutorSpec{{Type: "gpu", Isolation: executor.IsolationJail}}},
+		{name: "a jail's shape", blocks: "executor \"local\" {\n  read_only = [\"venv\"]\n  tmp_size = \"32MiB\"\n  processes = 64\n}\n",
+			want: []plugins.ExecutorSpec{{Type: "local", ReadOnly: []string{filepath.Join(dir, "venv")}, TmpSize: 32 << 20, Processes: 64}}},
 		{name: "a plugin's block", blocks: "executor \"k8s\" {\n  namespace = \"x\"\n}\n", want: []plugins.ExecutorSpec{{Type: "k8s"}}},
 	}
 	for _, tt := range tests {
@@ -41,5 +47,33 @@ func TestExecutorSpecs(t *testing.T) {
 				t.Errorf("specs (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestDescribeExecutors: plan names each executor's isolation on this
+// machine, and says when the campaign requires more than it gives.
+func TestDescribeExecutors(t *testing.T) {
+	src := "campaign \"c\" {\n  task = \"circlepacking\"\n}\n" +
+		"executor \"local\" {\n  isolation = \"jail\"\n}\nexecutor \"slurm\" {}\nexecutor \"k8s\" {}\n"
+	cfg, diags := campaign.NewParser().Parse([]byte(src), "c.hcl")
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	got := DescribeExecutors(cfg)
+	if len(got) != 3 {
+		t.Fatalf("described %q, want 3 executors", got)
+	}
+	level, why := executor.LocalIsolation(false)
+	if !strings.HasPrefix(got[0], "local: isolation "+string(level)+" ("+why+")") {
+		t.Errorf("local described as %q, want its isolation %s (%s)", got[0], level, why)
+	}
+	if refused := strings.Contains(got[0], "REFUSED"); refused == level.AtLeast(executor.IsolationJail) {
+		t.Errorf("local gives %s and requires jail, yet described as %q", level, got[0])
+	}
+	if !strings.HasPrefix(got[1], "slurm: isolation ") || strings.Contains(got[1], "REFUSED") {
+		t.Errorf("slurm described as %q", got[1])
+	}
+	if got[2] != "k8s (executor plugin)" {
+		t.Errorf("plugin executor described as %q", got[2])
 	}
 }

@@ -49,14 +49,18 @@ func CheckTask(cfg *campaign.Config) hcl.Diagnostics {
 }
 
 // startTask starts the campaign's task plugin for a run, lending it the
-// sandbox and the campaign's executors (nil: none). Its stderr goes to
-// logger.
-func startTask(ctx context.Context, cfg *campaign.Config, rt *sandbox.Runtime, execs *plugins.Executors, logger hclog.Logger) (*plugins.Task, error) {
+// sandbox (on rt, or on the executor the sandbox block names) and the
+// campaign's executors (nil: none). Its stderr goes to logger.
+func startTask(ctx context.Context, cfg *campaign.Config, opts Options, rt *sandbox.Runtime, execs *plugins.Executors, logger hclog.Logger) (*plugins.Task, error) {
 	found, err := Finder(cfg).Find(plugins.KindTask, cfg.Campaign.Task)
 	if err != nil {
 		return nil, err
 	}
-	host := sdk.Host{Sandbox: plugins.NewSandbox(rt, sandboxConfig(cfg))}
+	sb, err := hostSandbox(cfg, opts.StateDir, opts.SandboxCacheDir, rt, logger)
+	if err != nil {
+		return nil, err
+	}
+	host := sdk.Host{Sandbox: sb}
 	if execs != nil { // a nil *Executors in the interface would not read as "none"
 		host.Executor = execs
 	}
@@ -106,8 +110,9 @@ func findDiagnostics(cfg *campaign.Config, err error) hcl.Diagnostics {
 		}
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: capitalize(err.Error()) + ".", Subject: &rng}}
 	}
+	f := Finder(cfg)
 	var names []string
-	for _, l := range Finder(cfg).All(plugins.KindTask) {
+	for _, l := range f.All(plugins.KindTask) {
 		if l.Shadowed == "" {
 			names = append(names, l.Name)
 		}
@@ -123,8 +128,8 @@ func findDiagnostics(cfg *campaign.Config, err error) hcl.Diagnostics {
 			break
 		}
 	}
-	detail += fmt.Sprintf(" A task is a plugin binary named %s, found through a plugin block or in the plugin directories (run `asi plugins` to list them); `make build` puts the built-in ones beside bin/asi.",
-		plugins.BinaryName(plugins.KindTask, name))
+	detail += fmt.Sprintf(" A task is a plugin binary named %s, found through a plugin block or in a plugin directory; searched, in order: %s. Run `asi plugins` to list what they hold; `make build` puts the built-in ones beside bin/asi.",
+		plugins.BinaryName(plugins.KindTask, name), strings.Join(f.Dirs, ", "))
 	rng := cfg.Campaign.TaskRange
 	return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Unknown task", Detail: detail, Subject: &rng}}
 }

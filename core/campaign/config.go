@@ -138,12 +138,22 @@ type Cognition struct {
 	ShareOfflineInsights bool
 }
 
-// Sandbox holds the limits of the wazero sandbox that runs candidates.
+// Sandbox holds the limits of the wazero sandbox that runs candidates,
+// and where it runs them.
 type Sandbox struct {
 	Memory      uint64        // bytes; default 256 MiB
 	Timeout     time.Duration // wall time per run; default 30s
 	OutputLimit int           // bytes of stdout/stderr kept; default 1 MiB
+	// Executor is the type of the executor block whose cluster runs each
+	// sandbox run as a job (SandboxExecutors lists the types that can);
+	// "" runs them on this machine.
+	Executor      string
+	ExecutorRange hcl.Range // the executor value, for diagnostics
 }
+
+// SandboxExecutors are the executor types sandbox runs can go to: a
+// cluster whose nodes see asi's binary and cache at the same paths.
+var SandboxExecutors = []string{ExecutorSlurm}
 
 // Executor is an executor block. Blocks of the built-in types (local, gpu,
 // slurm) are decoded into Settings; any other is kept undecoded for its

@@ -76,7 +76,7 @@ var cognitionSchema = &hcl.BodySchema{
 
 var sandboxSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
-		{Name: "memory"}, {Name: "timeout"}, {Name: "output_limit"},
+		{Name: "memory"}, {Name: "timeout"}, {Name: "output_limit"}, {Name: "executor"},
 	},
 }
 
@@ -163,6 +163,7 @@ func (d *decoder) decodeFile(body hcl.Body, cfg *Config) {
 		d.decodeCognition(cognition, cfg)
 	}
 	d.decodeResearch(research, cfg)
+	d.checkSandboxExecutor(cfg)
 	if !d.diags.HasErrors() { // a broken role reference would make this noise
 		d.warnUnusedModels(cfg)
 	}
@@ -497,6 +498,37 @@ func (d *decoder) decodeSandbox(block *hcl.Block, s *Sandbox) {
 	if limit, ok := d.byteSize(attrs, "output_limit", 1, 1<<31-1); ok {
 		s.OutputLimit = int(limit)
 	}
+	if name, attr, ok := d.string(attrs, "executor"); ok {
+		s.Executor, s.ExecutorRange = name, attr.Expr.Range()
+		if name == "" {
+			d.errorf(attr.Expr.Range(), "Missing sandbox executor",
+				"\"executor\" names the executor block that runs sandbox runs, such as \"slurm\"; leave it out to run them on this machine.")
+		}
+	}
+}
+
+// checkSandboxExecutor checks, once every block is read, that the
+// sandbox's executor is a type that can run sandbox jobs and that the
+// campaign declares a block of it: its settings are the jobs'.
+func (d *decoder) checkSandboxExecutor(cfg *Config) {
+	s := cfg.Sandbox
+	if s.Executor == "" {
+		return
+	}
+	if !slices.Contains(SandboxExecutors, s.Executor) {
+		d.errorf(s.ExecutorRange, "Unsupported sandbox executor",
+			"Sandbox runs can go to a %s executor only, not %q: a cluster whose nodes run this asi binary on each program. Leave executor out to run them on this machine.",
+			strings.Join(SandboxExecutors, " or "), s.Executor)
+		return
+	}
+	for _, ex := range cfg.Executors {
+		if ex.Type == s.Executor {
+			return
+		}
+	}
+	d.errorf(s.ExecutorRange, "Undeclared sandbox executor",
+		"The sandbox runs on the %[1]s executor, but the campaign declares no executor %[1]q block; add one (sandbox runs use its settings, in a \"sandbox\" subdirectory of its shared_dir).",
+		s.Executor)
 }
 
 // where names a range's file and line for a detail text.

@@ -1,6 +1,8 @@
 package campaign
 
 import (
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -27,6 +29,16 @@ type ExecutorSettings struct {
 	OutputLimit uint64
 	Network     bool
 	Devices     []int // gpu: the GPU indices jobs may use
+	// Isolation is the least isolation a job must get ("jail", "user",
+	// "rlimits"); "": the best the machine gives. All built-in types.
+	Isolation string
+	// ReadOnly are host paths a jailed job also sees, read-only (relative
+	// to the campaign file's directory); TmpSize caps its private /tmp and
+	// /dev/shm, each; Processes caps its processes (RLIMIT_NPROC). All
+	// built-in types; Network is slurm's too.
+	ReadOnly  []string
+	TmpSize   uint64
+	Processes int
 	// slurm
 	SharedDir               string
 	Partition, Account, QOS string
@@ -43,14 +55,20 @@ var executorSchemas = map[string]*hcl.BodySchema{
 	ExecutorSlurm: {Attributes: []hcl.AttributeSchema{
 		{Name: "shared_dir"}, {Name: "partition"}, {Name: "account"}, {Name: "qos"},
 		{Name: "cpus"}, {Name: "memory"}, {Name: "timeout"}, {Name: "gres"}, {Name: "sbatch_args"},
-		{Name: "poll"}, {Name: "slurm_conf"},
+		{Name: "poll"}, {Name: "slurm_conf"}, {Name: "isolation"},
+		{Name: "network"}, {Name: "read_only"}, {Name: "tmp_size"}, {Name: "processes"},
 	}},
 }
 
 var localAttrs = []hcl.AttributeSchema{
 	{Name: "slots"}, {Name: "work_dir"}, {Name: "memory"}, {Name: "timeout"}, {Name: "grace"},
-	{Name: "output_limit"}, {Name: "network"},
+	{Name: "output_limit"}, {Name: "network"}, {Name: "isolation"},
+	{Name: "read_only"}, {Name: "tmp_size"}, {Name: "processes"},
 }
+
+// isolationLevels are the values of an executor's isolation attribute,
+// most isolated first (docs/executors.md).
+var isolationLevels = []string{"jail", "user", "rlimits"}
 
 // decodeExecutor reads a built-in executor's block into ex.Settings.
 func (d *decoder) decodeExecutor(ex *Executor) {
@@ -64,6 +82,13 @@ func (d *decoder) decodeExecutor(ex *Executor) {
 	s := &ExecutorSettings{}
 	d.count(attrs, "slots", 1, &s.Slots)
 	d.count(attrs, "cpus", 1, &s.CPUs)
+	d.count(attrs, "processes", 1, &s.Processes)
+	if v, ok := d.byteSize(attrs, "tmp_size", 1<<20, 1<<40); ok {
+		s.TmpSize = v
+	}
+	if v, _, ok := d.strings(attrs, "read_only"); ok {
+		s.ReadOnly = v
+	}
 	if v, _, ok := d.string(attrs, "work_dir"); ok {
 		s.WorkDir = v
 	}
@@ -97,6 +122,13 @@ func (d *decoder) decodeExecutor(ex *Executor) {
 		if v, _, ok := d.string(attrs, name); ok {
 			*dst = v
 		}
+	}
+	if v, attr, ok := d.string(attrs, "isolation"); ok {
+		if !slices.Contains(isolationLevels, v) {
+			d.errorf(attr.Expr.Range(), "Invalid isolation level",
+				"%q is not an isolation level; want one of %s (most isolated first).", v, strings.Join(isolationLevels, ", "))
+		}
+		s.Isolation = v
 	}
 	if v, _, ok := d.strings(attrs, "sbatch_args"); ok {
 		s.Args = v

@@ -20,7 +20,8 @@ func TestExecutorSettings(t *testing.T) {
   memory = "2GiB"
   timeout = "10m"
   network = true
-}`, want: &ExecutorSettings{Slots: 2, Memory: 2 << 30, Timeout: 10 * time.Minute, Network: true}},
+  isolation = "jail"
+}`, want: &ExecutorSettings{Slots: 2, Memory: 2 << 30, Timeout: 10 * time.Minute, Network: true, Isolation: "jail"}},
 		{name: "gpu", block: `executor "gpu" {
   devices = [0, 2]
   grace = "3s"
@@ -31,13 +32,22 @@ func TestExecutorSettings(t *testing.T) {
   shared_dir = "/shared/asi"
   sbatch_args = ["--constraint=a100"]
   poll = "10s"
-}`, want: &ExecutorSettings{Partition: "gpu", Account: "lab", SharedDir: "/shared/asi", Args: []string{"--constraint=a100"}, Poll: 10 * time.Second}},
+  isolation = "user"
+  network = true
+  read_only = ["/opt/venv"]
+  tmp_size = "64MiB"
+  processes = 256
+}`, want: &ExecutorSettings{Partition: "gpu", Account: "lab", SharedDir: "/shared/asi", Args: []string{"--constraint=a100"}, Poll: 10 * time.Second,
+			Isolation: "user", Network: true, ReadOnly: []string{"/opt/venv"}, TmpSize: 64 << 20, Processes: 256}},
 		{name: "plugin executor left undecoded", block: `executor "kubernetes" {
   namespace = "x"
 }`},
 		{name: "unknown attribute", block: `executor "local" {
   partition = "gpu"
 }`, wantErr: "Unsupported argument"},
+		{name: "unknown isolation level", block: `executor "gpu" {
+  isolation = "container"
+}`, wantErr: "Invalid isolation level"},
 		{name: "bad slots", block: `executor "local" {
   slots = 0
 }`, wantErr: "Value out of range"},

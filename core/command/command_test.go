@@ -5,18 +5,26 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/asi-evolve/asi/core/store"
+	"github.com/asi-evolve/asi/plugins"
 )
 
 func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return runWithStdin(t, strings.NewReader(""), args...)
+}
+
+// runWithStdin runs asi with stdin as its standard input; nil is none.
+func runWithStdin(t *testing.T, stdin io.Reader, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	code = Main(args, Streams{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut})
+	code = Main(args, Streams{Stdin: stdin, Stdout: &out, Stderr: &errOut})
 	return out.String(), errOut.String(), code
 }
 
@@ -27,7 +35,8 @@ func TestApplyBadFiles(t *testing.T) {
 		want []string
 	}{
 		{"typo", "testdata/typo.hcl", []string{"typo.hcl line 3", "wrokers = 2", `Did you mean "workers"?`}},
-		{"unknown task", "testdata/unknown-task.hcl", []string{"Unknown task", "unknown-task.hcl line 2", `Did you mean "circlepacking"?`}},
+		{"unknown task", "testdata/unknown-task.hcl", []string{"Unknown task", "unknown-task.hcl line 2", `Did you mean "circlepacking"?`,
+			"searched, in order: " + os.Getenv(plugins.DirEnv) + ", " + filepath.Join(".asi", "plugins") + ", "}},
 		{"missing file", "testdata/nope.hcl", []string{"nope.hcl"}},
 	}
 	for _, tt := range tests {

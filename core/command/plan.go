@@ -35,6 +35,19 @@ func runPlan(ctx context.Context, args []string, s Streams) int {
 	return render((views.View{W: s.Stdout, JSON: jsonOut}).Plan(p), s)
 }
 
+// sandboxPlan is the sandbox block as plan shows it; "executor" appears
+// when runs go to a cluster.
+func sandboxPlan(sb campaign.Sandbox) map[string]string {
+	out := map[string]string{
+		"memory": strconv.FormatUint(sb.Memory>>20, 10) + "MiB", "timeout": sb.Timeout.String(),
+		"output_limit": strconv.Itoa(sb.OutputLimit),
+	}
+	if sb.Executor != "" {
+		out["executor"] = sb.Executor
+	}
+	return out
+}
+
 // plan says what apply would do with cfg in the directory state.
 func plan(ctx context.Context, cfg *campaign.Config, file, state string) views.Plan {
 	b := cfg.Campaign.Budget
@@ -64,12 +77,9 @@ func plan(ctx context.Context, cfg *campaign.Config, file, state string) views.P
 		Researcher: backend.DescribeRole(cfg, cfg.Roles.Researcher),
 		Analyzer:   backend.DescribeRole(cfg, cfg.Roles.Analyzer),
 		Sampler:    fmt.Sprintf("%s, %d context nodes", cfg.Database.Sampler, cfg.Database.SampleN),
-		Sandbox: map[string]string{
-			"memory": strconv.FormatUint(cfg.Sandbox.Memory>>20, 10) + "MiB", "timeout": cfg.Sandbox.Timeout.String(),
-			"output_limit": strconv.Itoa(cfg.Sandbox.OutputLimit),
-		},
-		Executors: backend.DescribeExecutors(cfg),
-		Cognition: cognition,
-		Resume:    backend.ResumeState(ctx, state),
+		Sandbox:    sandboxPlan(cfg.Sandbox),
+		Executors:  backend.DescribeExecutors(cfg),
+		Cognition:  cognition,
+		Resume:     backend.ResumeState(ctx, state),
 	}
 }

@@ -53,12 +53,7 @@ func TestApplyReportsTaskProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			work := t.TempDir()
-			file := filepath.Join(work, "c.hcl")
-			if err := os.WriteFile(file, []byte(tt.src), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			t.Chdir(work)
+			file := campaignInTempDir(t, tt.src)
 			_, stderr, code := run(t, "plan", file)
 			if code != exitError {
 				t.Fatalf("exit %d, want 1; stderr:\n%s", code, stderr)
@@ -95,9 +90,89 @@ func TestPluginsLists(t *testing.T) {
 	if !found {
 		t.Errorf("circlepacking not listed as usable: %+v", rows)
 	}
+	builtins := map[string]views.PluginRow{}
+	for _, r := range rows {
+		if r.Source == "built in" {
+			builtins[r.Name] = r
+		}
+	}
+	for _, name := range []string{"local", "gpu", "slurm"} {
+		if r, ok := builtins[name]; !ok || r.Isolation == "" || r.Detail == "" {
+			t.Errorf("built-in executor %s: %+v, want its isolation and why", name, r)
+		}
+	}
+	// The default build has NVML compiled in (cgo), driver or not.
+	if gpu := builtins["gpu"].Detail; !strings.Contains(gpu, "NVML (compiled in)") {
+		t.Errorf("gpu executor detail %q does not report NVML compiled in", gpu)
+	}
 
 	text, _, code := run(t, "plugins")
-	if code != exitOK || !strings.Contains(text, "circlepacking") || !strings.Contains(text, "PROTOCOL") {
+	if code != exitOK || !strings.Contains(text, "circlepacking") || !strings.Contains(text, "PROTOCOL") ||
+		!strings.Contains(text, "Built-in executors on this machine:") {
 		t.Errorf("text listing (exit %d):\n%s", code, text)
 	}
+}
+
+// TestPluginsFileChecksTheTask: with a campaign file, `asi plugins` still
+// lists everything but exits 1 when the file's task has no plugin that
+// can run, and says why.
+func TestPluginsFileChecksTheTask(t *testing.T) {
+	tests := []struct {
+		name       string
+		src        string
+		wantCode   int
+		wantStdout string
+		wantStderr []string
+	}{
+		{
+			name:       "task found",
+			src:        "campaign \"c\" {\n  task = \"circlepacking\"\n}\n",
+			wantCode:   exitOK,
+			wantStdout: "circlepacking",
+		},
+		{
+			name:       "no binary anywhere",
+			src:        "campaign \"c\" {\n  task = \"nosuch\"\n}\n",
+			wantCode:   exitError,
+			wantStdout: "circlepacking",
+			wantStderr: []string{`task "nosuch" cannot run`, "no asi-task-nosuch in a plugin block or in " + os.Getenv(plugins.DirEnv)},
+		},
+		{
+			name:       "plugin block naming a missing binary",
+			src:        "campaign \"c\" {\n  task = \"pi\"\n}\nplugin \"pi\" {\n  path = \"./asi-task-pi\"\n}\n",
+			wantCode:   exitError,
+			wantStdout: "rejected",
+			wantStderr: []string{`task "pi" cannot run`, "asi-task-pi"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			file := campaignInTempDir(t, tt.src)
+			stdout, stderr, code := run(t, "plugins", file)
+			if code != tt.wantCode || !strings.Contains(stdout, tt.wantStdout) {
+				t.Errorf("exit %d, want %d; stdout lacks %q?\n%s\nstderr:\n%s", code, tt.wantCode, tt.wantStdout, stdout, stderr)
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+			if tt.wantStderr == nil && stderr != "" {
+				t.Errorf("stderr = %q, want nothing", stderr)
+			}
+		})
+	}
+}
+
+// campaignInTempDir writes src as c.hcl in a new directory, makes that the
+// working directory, and returns the file's path.
+func campaignInTempDir(t *testing.T, src string) string {
+	t.Helper()
+	work := t.TempDir()
+	file := filepath.Join(work, "c.hcl")
+	if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(work)
+	return file
 }

@@ -4,16 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/asi-evolve/asi/core/views"
+	"github.com/asi-evolve/asi/plugins"
 	"github.com/asi-evolve/asi/sandbox"
+	"github.com/asi-evolve/asi/sdk"
 )
 
 // sandboxRunArgs are the flags and arguments of `asi sandbox run`.
@@ -37,6 +42,8 @@ func runSandbox(ctx context.Context, args []string, s Streams) int {
 		return runSandboxRun(ctx, args[1:], s)
 	case len(args) > 0 && args[0] == "prepare":
 		return runSandboxPrepare(ctx, args[1:], s)
+	case len(args) > 0 && args[0] == "job":
+		return runSandboxJob(ctx, args[1:], s)
 	case len(args) > 0 && (isHelp(args[0]) || args[0] == "help"):
 		stderr.SandboxUsage(true)
 		return exitOK
@@ -113,6 +120,63 @@ func prepareLanguage(ctx context.Context, rt *sandbox.Runtime, lang string) erro
 	return nil
 }
 
+// runSandboxJob is the node side of a campaign's sandbox runs on an
+// executor (sandbox { executor = "slurm" }): it runs the request in the job
+// directory DIR as the host's own sandbox would and writes the result
+// there. It exits 0 when the result holds the run, whatever the program
+// did, and 1 when the node could not run it (the result then says why).
+func runSandboxJob(ctx context.Context, args []string, s Streams) int {
+	const verb = "sandbox job"
+	stderr := views.View{W: s.Stderr}
+	fs := newFlags(verb, "[flags] DIR", s)
+	cache := fs.String("cache", "", "cache of builds and compiled modules (default: the request's, the host's own)")
+	pos, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	dir := pos[0]
+	req, err := plugins.ReadSandboxRequest(dir)
+	if err != nil {
+		stderr.Problem(verb, err)
+		return exitError
+	}
+	if *cache != "" {
+		req.CacheDir = *cache
+	}
+	// A cancelled job gets SIGTERM: stop the build or the guest, and write
+	// nothing.
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	res, runErr := runSandboxRequest(ctx, req, s)
+	if ctx.Err() != nil {
+		stderr.Problem(verb, ctx.Err())
+		return exitError
+	}
+	if err := plugins.WriteSandboxResult(dir, res, runErr); err != nil {
+		stderr.Problem(verb, err)
+		return exitError
+	}
+	if runErr != nil {
+		stderr.Problem(verb, runErr)
+		return exitError
+	}
+	return exitOK
+}
+
+// runSandboxRequest runs req in a runtime of its own, on req's cache.
+func runSandboxRequest(ctx context.Context, req plugins.SandboxRequest, s Streams) (sdk.SandboxResult, error) {
+	rt, err := sandbox.NewRuntime(ctx, sandbox.Options{CacheDir: req.CacheDir, Progress: views.ProgressLines(s.Stderr)})
+	if err != nil {
+		return sdk.SandboxResult{}, err
+	}
+	defer rt.Close(context.WithoutCancel(ctx))
+	return req.Run(ctx, rt)
+}
+
 // runSandboxRun runs one program in the sandbox and prints the result.
 // The exit code is 0 when the guest ran cleanly, 1 otherwise.
 func runSandboxRun(ctx context.Context, args []string, s Streams) int {
@@ -143,7 +207,7 @@ func parseSandboxRun(args []string, s Streams) (a sandboxRunArgs, code int, ok b
 	fs.StringVar(&a.lang, "lang", "", "language: "+strings.Join(sandbox.Languages(), ", ")+" (default: from the file's extension)")
 	fs.DurationVar(&a.timeout, "timeout", 10*time.Second, "wall-clock limit of the run")
 	fs.StringVar(&memory, "memory", "64MiB", "memory limit of the guest (KiB, MiB, GiB)")
-	fs.StringVar(&a.stdin, "stdin", "", "file to give the guest as standard input")
+	fs.StringVar(&a.stdin, "stdin", "", "file to give the guest as standard input (default: what is piped into asi; a terminal is not read)")
 	fs.BoolVar(&a.json, "json", false, "print the result as JSON")
 	fs.StringVar(&a.cacheDir, "cache", sandboxCacheDir(), "cache of builds and compiled modules")
 	fs.StringVar(&a.engine, "engine", "", "wasm engine for the program: interpreter (the default: starts at once) or compiler (runs faster)")
@@ -183,11 +247,11 @@ func sandboxRunOnce(ctx context.Context, a sandboxRunArgs, s Streams) (res sandb
 		return res, 0, err
 	}
 	cfg := sandbox.NewConfig().WithTimeout(a.timeout).WithMemoryLimit(a.memory).WithArgs(a.args...)
-	if a.stdin != "" {
-		in, err := os.ReadFile(a.stdin)
-		if err != nil {
-			return res, 0, fmt.Errorf("-stdin: %w", err)
-		}
+	in, err := guestStdin(a.stdin, s.Stdin)
+	if err != nil {
+		return res, 0, err
+	}
+	if in != nil {
 		cfg = cfg.WithStdin(in)
 	}
 	rt, err := sandbox.NewRuntime(ctx, sandbox.Options{CacheDir: a.cacheDir, Engine: sandbox.Engine(a.engine), Progress: views.ProgressLines(s.Stderr)})
@@ -206,6 +270,40 @@ func sandboxRunOnce(ctx context.Context, a sandboxRunArgs, s Streams) (res sandb
 	defer p.Close()
 	res, err = rt.RunProgram(ctx, p, cfg)
 	return res, prepare, err
+}
+
+// guestStdin is what `sandbox run` gives the guest as standard input: the
+// file -stdin names, else what is piped or redirected into asi. A terminal
+// is never read: the guest would wait for input nobody means to type. nil
+// is no input.
+func guestStdin(file string, stdin io.Reader) ([]byte, error) {
+	if file != "" {
+		in, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("-stdin: %w", err)
+		}
+		return in, nil
+	}
+	if stdin == nil || !piped(stdin) {
+		return nil, nil
+	}
+	in, err := io.ReadAll(stdin)
+	if err != nil {
+		return nil, fmt.Errorf("standard input: %w", err)
+	}
+	return in, nil
+}
+
+// piped reports whether r holds input to read: a pipe, a regular file or a
+// reader that is no file at all (a test's). A character device (a terminal,
+// or /dev/null, which holds nothing) or a file asi cannot stat is not read.
+func piped(r io.Reader) bool {
+	f, ok := r.(interface{ Stat() (os.FileInfo, error) })
+	if !ok {
+		return true
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice == 0
 }
 
 // memoryUnits are the suffixes -memory takes, longest first; a plain

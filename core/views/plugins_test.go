@@ -22,6 +22,16 @@ func TestPlugins(t *testing.T) {
 				"task  circlepacking  1.1.0    1         1.0  /p/asi-task-circlepacking  ok\n" +
 				"task  broken         -        -         -    /p/asi-task-broken         rejected: no handshake\n",
 		},
+		{
+			name: "built-in executors after the plugins",
+			rows: append(rows[:1:1], BuiltinExecutorRow("local", "jail", "bubblewrap 0.8.0"), BuiltinExecutorRow("slurm", "jail", "on nodes with bubblewrap")),
+			want: "KIND  NAME           VERSION  PROTOCOL  API  PATH                       STATUS\n" +
+				"task  circlepacking  1.1.0    1         1.0  /p/asi-task-circlepacking  ok\n" +
+				"\nBuilt-in executors on this machine:\n" +
+				"NAME   ISOLATION  DETAIL\n" +
+				"local  jail       bubblewrap 0.8.0\n" +
+				"slurm  jail       on nodes with bubblewrap\n",
+		},
 		{name: "none", want: "No plugins found. Searched: /a, /b\n"},
 		{name: "none as JSON is an empty array", json: true, want: "[]\n"},
 	}

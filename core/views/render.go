@@ -52,7 +52,8 @@ func (v View) Plan(p Plan) error {
 	fmt.Fprintf(w, "  analyzer:    %s\n", p.Analyzer)
 	fmt.Fprintf(w, "  sampler:     %s\n", p.Sampler)
 	fmt.Fprintf(w, "  sandbox:     %s\n", kv(p.Sandbox))
-	fmt.Fprintf(w, "  executors:   %s\n", strings.Join(p.Executors, ", "))
+	// One executor a line: each names the isolation its jobs get and why.
+	fmt.Fprintf(w, "  executors:   %s\n", strings.Join(p.Executors, "\n               "))
 	fmt.Fprintf(w, "  cognition:   %s\n", p.Cognition)
 	fmt.Fprintf(w, "  state:       %s (%s)\n", p.Dir, p.Resume)
 	fmt.Fprintf(w, "\nRun it with: asi apply %s\n", p.File)

@@ -9,7 +9,14 @@ import (
 	"github.com/asi-evolve/asi/sandbox"
 )
 
-// sandboxUsage lists the sub-verbs of `asi sandbox`.
+// The files of `asi sandbox job`, as plugins names them (views does not
+// import plugins; core/command's TestSandboxJobHelp keeps them in step).
+const (
+	sandboxJobRequest = "asi-sandbox-request.json"
+	sandboxJobResult  = "asi-sandbox-result.json"
+)
+
+// sandboxUsage lists the sub-verbs of `asi sandbox`; job is internal.
 const sandboxUsage = "Usage: asi sandbox run [flags] FILE [-- ARGS...]\n       asi sandbox prepare [LANGUAGE...]\n"
 
 // SandboxUsage writes the usage of `asi sandbox`; with help set, also what
@@ -21,7 +28,11 @@ func (v View) SandboxUsage(help bool) error {
 	}
 	_, err := fmt.Fprintf(v.W, "%s\nrun runs one program the way a campaign would ('asi sandbox run -h' lists the flags);\n"+
 		"prepare builds the interpreters a language needs into the cache (default: javascript),\n"+
-		"so that the first candidate does not wait for them.\n", sandboxUsage)
+		"so that the first candidate does not wait for them.\n\n"+
+		"asi sandbox job DIR is not for people: it is what a campaign with sandbox { executor = \"slurm\" }\n"+
+		"runs on a node, the same asi binary at the same path. It reads %s from DIR,\n"+
+		"runs the program with the cache the request names (-cache overrides it) and writes %s there.\n",
+		sandboxUsage, sandboxJobRequest, sandboxJobResult)
 	return err
 }
 

@@ -1,12 +1,15 @@
 package executor
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/asi-evolve/asi/sdk"
 )
@@ -46,29 +49,61 @@ func writeFiles(dir string, files map[string][]byte) error {
 }
 
 // readOutputs reads the result files a job declared; missing ones are left
-// out (the task decides whether that is a failure).
+// out (the task decides whether that is a failure). The job wrote them: a
+// link leading out of dir is refused (asi may be root, and would read what
+// the job could not), and so is anything but a regular file (a FIFO would
+// block asi). The files read are returned with an error naming the others.
 func readOutputs(dir string, names []string) (map[string][]byte, error) {
 	out := map[string][]byte{}
+	var errs []error
 	for _, n := range names {
-		p, err := jobPath(dir, n)
-		if err != nil {
-			return nil, err
+		if _, err := jobPath(dir, n); err != nil {
+			errs = append(errs, err)
+			continue
 		}
-		f, err := os.Open(p)
-		if os.IsNotExist(err) {
+		data, err := readJobFile(dir, n, maxOutputFile)
+		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("result file %s: %w", n, err)
-		}
-		data, err := io.ReadAll(io.LimitReader(f, maxOutputFile))
-		_ = f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("result file %s: %w", n, err)
+			errs = append(errs, fmt.Errorf("result file %s: %w", n, err))
+			continue
 		}
 		out[n] = data
 	}
-	return out, nil
+	return out, errors.Join(errs...)
+}
+
+// openJobFile opens the regular file rel inside dir, following no link out
+// of dir.
+func openJobFile(dir, rel string) (*os.File, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	f, err := root.OpenFile(filepath.Clean(rel), os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		_ = f.Close()
+		if err == nil {
+			err = fmt.Errorf("not a regular file (%s)", fi.Mode().Type())
+		}
+		return nil, err
+	}
+	return f, nil
+}
+
+// readJobFile reads up to limit bytes of the regular file rel in dir.
+func readJobFile(dir, rel string, limit int64) ([]byte, error) {
+	f, err := openJobFile(dir, rel)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
 }
 
 // jobEnv is the whole environment a job gets: what it declares plus a

@@ -47,7 +47,7 @@ type GPU struct {
 }
 
 // NewGPU returns a GPU executor discovering devices with devs (NVML in
-// builds with the nvml tag: see NVML). Without a driver it still runs
+// builds with cgo, nvidia-smi otherwise: see NVML). Without a driver it still runs
 // CPU-only jobs and refuses GPU jobs with ErrNoDriver.
 func NewGPU(cfg GPUConfig, devs Devices) (*GPU, error) {
 	if cfg.Poll <= 0 {

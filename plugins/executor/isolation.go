@@ -40,3 +40,10 @@ func ParseIsolation(s string) (Isolation, bool) {
 	i := Isolation(s)
 	return i, i.rank() > 0
 }
+
+// SlurmIsolation is what a Slurm executor requiring require gives its
+// jobs, known before any job runs: a node decides for itself whether it can
+// jail a job.
+func SlurmIsolation(require Isolation) (Isolation, string) {
+	return (&Slurm{cfg: SlurmConfig{Require: require}}).Isolation()
+}

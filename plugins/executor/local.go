@@ -6,7 +6,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -44,6 +46,20 @@ type LocalConfig struct {
 	// NoJail runs jobs without bubblewrap: for asi's own trusted jobs
 	// (remote sandbox runs, which wazero isolates), never for a task's.
 	NoJail bool
+	// ReadOnly are more host paths (absolute) a jailed job sees, read-only
+	// at the same path: a data set, a toolchain outside /usr. Without them
+	// a job sees /usr, the directory of its command and its own directory.
+	ReadOnly []string
+	// TmpSize caps a jailed job's private /tmp and /dev/shm, each, in bytes
+	// (default 1 GiB). Both are tmpfs: what a job keeps there is memory.
+	TmpSize uint64
+	// Processes caps a job's processes and threads (RLIMIT_NPROC, which
+	// counts those of its user). When asi is root every job runs as
+	// nobody, so the jobs running at once, and any other process of
+	// nobody's, share the cap; a jail run by another user counts alone (in
+	// its own user namespace). 0: no cap beyond the machine's; a jail's
+	// PID namespace still ends every process of a job with it.
+	Processes int
 }
 
 func (c LocalConfig) withDefaults() LocalConfig {
@@ -80,6 +96,12 @@ type Local struct {
 	cfg   LocalConfig
 	slots chan struct{}
 	place Placer // nil: no devices
+
+	isolation    Isolation
+	isolationWhy string
+	jailed       bool   // jobs run in bubblewrap
+	bwrap        string // bwrap's path, when jailed
+	setpriv      string // setpriv's path, when jailed and asi is root
 
 	mu   sync.Mutex
 	jobs map[string]*localJob
@@ -121,11 +143,54 @@ func newLocal(name string, cfg LocalConfig, place Placer) (*Local, error) {
 	if err := CheckReachable(cfg.Dir); err != nil {
 		return nil, fmt.Errorf("%s executor: %w", name, err)
 	}
+	for _, p := range cfg.ReadOnly {
+		if !filepath.IsAbs(p) {
+			return nil, fmt.Errorf("%s executor: read-only path %q is not absolute", name, p)
+		}
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("%s executor: read-only path: %w", name, err)
+		}
+	}
+	l := &Local{name: name, cfg: cfg, slots: make(chan struct{}, cfg.Slots), place: place,
+		jobs: map[string]*localJob{}, keys: map[string]string{}}
+	support := detectJail()
+	l.isolation, l.isolationWhy = localIsolation(support, cfg.NoJail, dropPrivileges())
+	if err := requireIsolation(cfg.Require, l.isolation, l.isolationWhy); err != nil {
+		return nil, fmt.Errorf("%s executor: %w", name, err)
+	}
+	if l.isolation == IsolationJail {
+		l.jailed, l.bwrap = true, support.bwrap
+		if dropPrivileges() {
+			var err error
+			if l.setpriv, err = exec.LookPath("setpriv"); err != nil {
+				return nil, fmt.Errorf("%s executor: setpriv (util-linux): %w", name, err)
+			}
+		}
+	}
 	first := make(chan struct{})
 	close(first)
-	return &Local{name: name, cfg: cfg, slots: make(chan struct{}, cfg.Slots), place: place,
-		jobs: map[string]*localJob{}, keys: map[string]string{}, turn: first}, nil
+	l.turn = first
+	return l, nil
 }
+
+// requireIsolation refuses a level below the required one, naming what
+// the machine gives and why.
+func requireIsolation(required, got Isolation, why string) error {
+	if required == "" {
+		return nil
+	}
+	if _, ok := ParseIsolation(string(required)); !ok {
+		return fmt.Errorf("%w: unknown isolation %q (want %q, %q or %q)", ErrIsolation, required, IsolationJail, IsolationUser, IsolationLimits)
+	}
+	if !got.AtLeast(required) {
+		return fmt.Errorf("%w: isolation %q required, this machine gives %s", ErrIsolation, required, why)
+	}
+	return nil
+}
+
+// Isolation is what the executor's jobs get and a short reason: a jail
+// where bubblewrap works and NoJail is not set.
+func (l *Local) Isolation() (Isolation, string) { return l.isolation, l.isolationWhy }
 
 // Capabilities implements sdk.Executor.
 func (l *Local) Capabilities(context.Context) (sdk.Capabilities, error) {
@@ -266,66 +331,71 @@ func (l *Local) takeSlot(ctx context.Context, prevTurn <-chan struct{}, myTurn c
 	}
 }
 
-// exec runs the job's process group to its end and says how it ended.
+// exec runs the job's processes to their end and says how it ended.
 func (l *Local) exec(ctx context.Context, j *localJob, job sdk.Job, extra map[string]string) (sdk.JobState, int, string) {
 	timeout := l.cfg.Timeout
 	if t := job.Resources.Timeout; t > 0 && t < timeout {
 		timeout = t
 	}
-	memory := l.cfg.Memory
-	if m := job.Resources.Memory; m > 0 && (memory == 0 || m < memory) {
-		memory = m
-	}
-	// prlimit sets the limits before the job's command is exec'ed, so no
-	// process of the job ever runs without them.
-	argv := []string{"prlimit"}
-	if memory > 0 {
-		argv = append(argv, "--as="+strconv.FormatUint(memory, 10))
-	}
-	// CPU seconds: the wall timeout times the CPUs asked for, so a busy job
-	// is stopped even if the wall clock is not checked.
-	cpus := job.Resources.CPUs
-	if cpus <= 0 {
-		cpus = 1
-	}
-	cpuSec := int64((timeout * time.Duration(cpus)).Seconds()) + 1
-	argv = append(argv, "--cpu="+strconv.FormatInt(cpuSec, 10), "--")
-	argv = append(argv, job.Command...)
+	env := jobEnv(job, j.dir, extra)
 	prlimit, err := exec.LookPath("prlimit")
 	if err != nil {
 		return sdk.JobFailed, -1, "prlimit (util-linux) is not installed: " + err.Error()
 	}
-	cmd := exec.Command(prlimit, argv[1:]...)
+	var argv []string
+	if l.jailed {
+		argv = l.jailArgv(j.dir, job, env, prlimit)
+	}
+	argv = append(argv, l.limitArgs(prlimit, job, timeout)...)
+	argv = append(argv, job.Command...)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = j.dir
-	cmd.Env = jobEnv(job, j.dir, extra)
+	cmd.Env = env
 	attr := &syscall.SysProcAttr{Setpgid: true}
-	if dropPrivileges() {
+	if dropPrivileges() && !l.jailed {
 		attr.Credential = &syscall.Credential{Uid: uint32(l.cfg.UID), Gid: uint32(l.cfg.GID)}
 		if !l.cfg.Network {
 			attr.Cloneflags = syscall.CLONE_NEWNET
 		}
 	}
 	cmd.SysProcAttr = attr
+	procs := &jobProcs{}
+	var infoR, infoW *os.File
+	if l.jailed {
+		// bwrap reports the jail's PID namespace on fd 3 (--info-fd).
+		if infoR, infoW, err = os.Pipe(); err != nil {
+			return sdk.JobFailed, -1, err.Error()
+		}
+		cmd.ExtraFiles = []*os.File{infoW}
+	}
 	// The job writes into a pipe we drain ourselves: Wait then returns when
 	// the main process ends, even if a straggler holds the pipe open.
 	r, w, err := os.Pipe()
 	if err != nil {
+		closeAll(infoR, infoW)
 		return sdk.JobFailed, -1, err.Error()
 	}
 	cmd.Stdout, cmd.Stderr = w, w
 	if err := cmd.Start(); err != nil {
-		_ = r.Close()
-		_ = w.Close()
-		return sdk.JobFailed, -1, fmt.Sprintf("start %s: %v", job.Command[0], err)
+		closeAll(r, w, infoR, infoW)
+		return sdk.JobFailed, -1, fmt.Sprintf("start %s: %v", argv[0], err)
 	}
-	_ = w.Close()
+	closeAll(w, infoW)
+	procs.pgid = cmd.Process.Pid
+	if infoR != nil {
+		go func() {
+			defer infoR.Close()
+			if info, ok := readJailInfo(infoR); ok {
+				procs.setJail(info)
+			}
+		}()
+	}
 	copied := make(chan struct{})
 	go func() {
 		defer close(copied)
 		_, _ = j.log.ReadFrom(r)
 		_ = r.Close()
 	}()
-	pgid := cmd.Process.Pid
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 
@@ -337,13 +407,14 @@ func (l *Local) exec(ctx context.Context, j *localJob, job sdk.Job, extra map[st
 	case waitErr = <-exited:
 	case <-timer.C:
 		reason = sdk.JobTimedOut
-		waitErr = l.stop(pgid, exited)
+		waitErr = l.stop(procs, exited)
 	case <-ctx.Done():
 		reason = sdk.JobCancelled
-		waitErr = l.stop(pgid, exited)
+		waitErr = l.stop(procs, exited)
 	}
-	// Whatever the main process left behind in its group dies with it.
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	// Whatever the main process left behind in its group dies with it (in a
+	// jail, the kernel has ended them with the jail's init).
+	procs.signal(syscall.SIGKILL)
 	select {
 	case <-copied:
 	case <-time.After(l.cfg.Grace):
@@ -359,7 +430,13 @@ func (l *Local) exec(ctx context.Context, j *localJob, job sdk.Job, extra map[st
 		return sdk.JobSucceeded, 0, ""
 	}
 	detail := waitErr.Error()
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == syscall.SIGXCPU {
+	var sig syscall.Signal
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		sig = ws.Signal()
+	} else if s, ok := jailExit(code); ok && l.jailed {
+		sig, detail = s, fmt.Sprintf("%s (signal: %v)", detail, s)
+	}
+	if sig == syscall.SIGXCPU {
 		detail = "CPU time limit exceeded"
 	}
 	if j.log.truncated() {
@@ -368,15 +445,111 @@ func (l *Local) exec(ctx context.Context, j *localJob, job sdk.Job, extra map[st
 	return sdk.JobFailed, code, detail
 }
 
-// stop sends SIGTERM to the group, then SIGKILL after the grace period.
-func (l *Local) stop(pgid int, exited <-chan error) error {
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+// limitArgs is prlimit's command line, which sets the job's rlimits before
+// its command is exec'ed, so that no process of the job runs without them.
+func (l *Local) limitArgs(prlimit string, job sdk.Job, timeout time.Duration) []string {
+	argv := []string{prlimit}
+	memory := l.cfg.Memory
+	if m := job.Resources.Memory; m > 0 && (memory == 0 || m < memory) {
+		memory = m
+	}
+	if memory > 0 {
+		argv = append(argv, "--as="+strconv.FormatUint(memory, 10))
+	}
+	if l.cfg.Processes > 0 {
+		argv = append(argv, "--nproc="+strconv.Itoa(l.cfg.Processes))
+	}
+	// CPU seconds: the wall timeout times the CPUs asked for, so a busy job
+	// is stopped even if the wall clock is not checked.
+	cpus := job.Resources.CPUs
+	if cpus <= 0 {
+		cpus = 1
+	}
+	cpuSec := int64((timeout * time.Duration(cpus)).Seconds()) + 1
+	return append(argv, "--cpu="+strconv.FormatInt(cpuSec, 10), "--")
+}
+
+// jailArgv is bwrap's command line for a job in dir, up to prlimit's: its
+// command's directory read-only when outside /usr, the GPUs' devices when
+// the Placer gave it some, and a drop to the job user when asi is root.
+func (l *Local) jailArgv(dir string, job sdk.Job, env []string, prlimit string) []string {
+	jl := jail{dir: dir, readOnly: slices.Clone(l.cfg.ReadOnly), network: l.cfg.Network, tmpSize: l.cfg.TmpSize}
+	if l.place != nil && job.Resources.GPUs > 0 {
+		jl.devices = gpuDevices()
+		// CUDA reads the devices' PCI topology there.
+		jl.readOnly = append(jl.readOnly, "/sys")
+	}
+	for _, p := range []string{l.setpriv, prlimit, job.Command[0]} {
+		if p != "" {
+			held := append([]string{dir}, jl.readOnly...)
+			jl.readOnly = append(jl.readOnly, commandPaths(p, envValue(env, "PATH"), dir, held)...)
+		}
+	}
+	argv := append(append([]string{l.bwrap}, linkArgs()...), jl.args()...)
+	argv = append(argv, "--info-fd", "3")
+	if dropPrivileges() {
+		argv = append(argv, dropArgs(l.setpriv, l.cfg.UID, l.cfg.GID)...)
+	}
+	return argv
+}
+
+// envValue is the value of name in env ("NAME=value" entries).
+func envValue(env []string, name string) string {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+			return v
+		}
+	}
+	return ""
+}
+
+func closeAll(files ...*os.File) {
+	for _, f := range files {
+		if f != nil {
+			_ = f.Close()
+		}
+	}
+}
+
+// jobProcs are a running job's processes: its process group, and its
+// jail once bwrap has reported it.
+type jobProcs struct {
+	pgid int
+	mu   sync.Mutex
+	jail *jailInfo
+}
+
+func (p *jobProcs) setJail(info jailInfo) {
+	p.mu.Lock()
+	p.jail = &info
+	p.mu.Unlock()
+}
+
+// signal sends sig to the job's processes. SIGKILL goes to the process
+// group: in a jail that is bwrap, whose death kills the jail's init
+// (--die-with-parent) and the kernel every process in its namespace.
+// Another signal goes to every process in the jail, which the job's may
+// have left their group for.
+func (p *jobProcs) signal(sig syscall.Signal) {
+	p.mu.Lock()
+	jl := p.jail
+	p.mu.Unlock()
+	if jl != nil && sig != syscall.SIGKILL {
+		jl.signal(sig)
+		return
+	}
+	_ = syscall.Kill(-p.pgid, sig)
+}
+
+// stop sends SIGTERM to the job, then SIGKILL after the grace period.
+func (l *Local) stop(procs *jobProcs, exited <-chan error) error {
+	procs.signal(syscall.SIGTERM)
 	select {
 	case err := <-exited:
 		return err
 	case <-time.After(l.cfg.Grace):
 	}
-	_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	procs.signal(syscall.SIGKILL)
 	return <-exited
 }
 

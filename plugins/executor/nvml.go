@@ -1,4 +1,4 @@
-//go:build nvml && cgo
+//go:build cgo
 
 package executor
 
@@ -8,6 +8,9 @@ import (
 
 	"github.com/NVIDIA/go-nvml/pkg/nvml"
 )
+
+// GPUDiscovery names how this build finds GPUs.
+const GPUDiscovery = "NVML (compiled in)"
 
 // NVML returns the driver's device list and a shutdown to call when done.
 // Init is called once, first: after a failed Init no other nvml function

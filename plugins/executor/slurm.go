@@ -6,10 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -50,7 +54,21 @@ type SlurmConfig struct {
 	// NoJail runs jobs without bubblewrap: for asi's own trusted jobs
 	// (remote sandbox runs, which wazero isolates), never for a task's.
 	NoJail bool
+	// Network lets jailed jobs reach the network; by default a jail has
+	// its own network namespace with only loopback.
+	Network bool
+	// ReadOnly, TmpSize and Processes are LocalConfig's, for jobs on the
+	// nodes: more host paths a jailed job sees read-only, the size of its
+	// /tmp and /dev/shm, and RLIMIT_NPROC (a job submitted by root runs as
+	// nobody, so the nobody jobs of a node share the cap).
+	ReadOnly  []string
+	TmpSize   uint64
+	Processes int
 }
+
+// slurmNoJailExit is the exit code of a job that Require kept from running
+// on a node without a working bubblewrap.
+const slurmNoJailExit = 97
 
 // Slurm submits jobs with sbatch and follows them with squeue, scontrol
 // and sacct. It keeps a record of every job it submitted in SharedDir, so
@@ -93,10 +111,40 @@ func NewSlurm(cfg SlurmConfig) (*Slurm, error) {
 	if _, err := exec.LookPath("sbatch"); err != nil {
 		return nil, fmt.Errorf("slurm executor: sbatch: %w", err)
 	}
+	s := &Slurm{cfg: cfg}
+	level, why := s.Isolation()
+	if err := requireIsolation(cfg.Require, level, why); err != nil {
+		return nil, fmt.Errorf("slurm executor: %w", err)
+	}
+	for _, p := range cfg.ReadOnly {
+		if !filepath.IsAbs(p) {
+			return nil, fmt.Errorf("slurm executor: read-only path %q is not absolute", p)
+		}
+	}
 	if err := os.MkdirAll(cfg.SharedDir, 0o755); err != nil {
 		return nil, fmt.Errorf("slurm executor: shared_dir: %w", err)
 	}
-	return &Slurm{cfg: cfg}, nil
+	return s, nil
+}
+
+// requireJail says whether a job must fail on a node without a working
+// bubblewrap: a node without one gives only the submitting user's rights,
+// so any level above rlimits needs the jail.
+func (s *Slurm) requireJail() bool {
+	return !s.cfg.NoJail && s.cfg.Require.AtLeast(IsolationUser)
+}
+
+// Isolation is what the executor's jobs get at the least, and a short
+// reason: each node decides when the job starts there, jailing it where it
+// has a working bubblewrap.
+func (s *Slurm) Isolation() (Isolation, string) {
+	switch {
+	case s.cfg.NoJail:
+		return IsolationLimits, "rlimits: trusted asi jobs, not jailed"
+	case s.requireJail():
+		return IsolationJail, "jail: on nodes with a working bubblewrap; required, so a job on a node without one fails"
+	}
+	return IsolationLimits, "jail where a node has a working bubblewrap, else rlimits: the submitting user's rights under Slurm's limits"
 }
 
 func (s *Slurm) command(ctx context.Context, name string, args ...string) (string, error) {
@@ -212,7 +260,7 @@ func (s *Slurm) Submit(ctx context.Context, job sdk.Job) (string, error) {
 	if t := job.Resources.Timeout; t > 0 && t < timeout {
 		timeout = t
 	}
-	script := batchScript(job, dir)
+	script := s.batchScript(job, dir)
 	if err := os.WriteFile(filepath.Join(dir, "asi-job.sh"), []byte(script), 0o755); err != nil {
 		return "", fmt.Errorf("slurm executor: job script: %w", err)
 	}
@@ -275,21 +323,71 @@ func (s *Slurm) sbatchArgs(job sdk.Job, dir string, timeout time.Duration) []str
 	return append(args, filepath.Join(dir, "asi-job.sh"))
 }
 
-// batchScript runs the job's command with only its declared environment.
-func batchScript(job sdk.Job, dir string) string {
+// batchScript runs the job's command with only its declared environment,
+// in a jail where the node has a working bubblewrap (unless NoJail):
+// whether it has one is known only there, when the job starts. Submitted
+// by root, the job runs as nobody in the jail, owning its directory.
+func (s *Slurm) batchScript(job sdk.Job, dir string) string {
 	var b strings.Builder
-	b.WriteString("#!/bin/sh\n# Written by asi; the job's command with only its declared environment.\n")
-	b.WriteString("cd " + shellQuote(dir) + " || exit 1\nexec env -i")
-	env := jobEnv(job, dir, nil)
-	for _, kv := range env {
-		b.WriteString(" " + shellQuote(kv))
+	b.WriteString("#!/bin/sh\n# Written by asi: the job's command with only its declared environment")
+	if !s.cfg.NoJail {
+		b.WriteString(",\n# jailed by bubblewrap where this node has a working one")
+	}
+	b.WriteString(".\ncd " + shellQuote(dir) + " || exit 1\n")
+	command := "env -i"
+	for _, kv := range jobEnv(job, dir, nil) {
+		command += " " + shellQuote(kv)
 	}
 	// Slurm's placement (CUDA_VISIBLE_DEVICES with --gres) is kept.
-	b.WriteString(" ${CUDA_VISIBLE_DEVICES+CUDA_VISIBLE_DEVICES=\"$CUDA_VISIBLE_DEVICES\"}")
+	command += ` ${CUDA_VISIBLE_DEVICES+CUDA_VISIBLE_DEVICES="$CUDA_VISIBLE_DEVICES"}`
 	for _, a := range job.Command {
+		command += " " + shellQuote(a)
+	}
+	if s.cfg.NoJail {
+		b.WriteString("exec " + command + "\n")
+		return b.String()
+	}
+	if s.cfg.Processes > 0 {
+		command = "prlimit --nproc=" + strconv.Itoa(s.cfg.Processes) + " -- " + command
+	}
+	jl := jail{dir: dir, readOnly: slices.Clone(s.cfg.ReadOnly), network: s.cfg.Network, tmpSize: s.cfg.TmpSize}
+	if job.Resources.GPUs > 0 {
+		jl.readOnly = append(jl.readOnly, "/sys")
+	}
+	jl.readOnly = append(jl.readOnly, commandPaths(job.Command[0], envValue(jobEnv(job, dir, nil), "PATH"), dir, append([]string{dir}, jl.readOnly...))...)
+	// The node's bwrap, setpriv and prlimit, not ones the user's login
+	// environment (which Slurm gives the script) would find first.
+	b.WriteString(`PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/sbin:/usr/local/bin; export PATH
+set --
+for p in ` + strings.Join(usrLinks, " ") + `; do
+	if [ -L "$p" ]; then set -- "$@" --symlink "$(readlink "$p")" "$p"
+	elif [ -d "$p" ]; then set -- "$@" --ro-bind "$p" "$p"; fi
+done
+set -- "$@"`)
+	for _, a := range jl.args() {
 		b.WriteString(" " + shellQuote(a))
 	}
 	b.WriteString("\n")
+	if job.Resources.GPUs > 0 {
+		b.WriteString("for d in /dev/nvidia*; do [ -e \"$d\" ] && set -- \"$@\" --dev-bind \"$d\" \"$d\"; done\n")
+	}
+	b.WriteString(`if ! command -v bwrap >/dev/null 2>&1; then
+	nojail="this node has no bubblewrap (` + bwrapInstall + `)"
+elif ! nojail=$(bwrap "$@" /bin/sh -c : 2>&1); then
+	nojail="bubblewrap cannot create a jail on this node: $nojail"
+else
+	if [ "$(id -u)" = 0 ]; then
+		chown -R 65534:65534 . || exit 1
+		set -- "$@" ` + strings.Join(dropArgs("setpriv", 65534, 65534), " ") + `
+	fi
+	exec bwrap "$@" ` + command + `
+fi
+`)
+	if s.requireJail() {
+		fmt.Fprintf(&b, "echo \"asi: $nojail; the campaign requires isolation = \\\"%s\\\"\" >&2\nexit %d\n", s.cfg.Require, slurmNoJailExit)
+		return b.String()
+	}
+	b.WriteString("exec " + command + "\n")
 	return b.String()
 }
 
@@ -394,6 +492,11 @@ func (s *Slurm) Wait(ctx context.Context, id string) (sdk.JobResult, error) {
 		}
 		if err == nil {
 			if state, detail, ok := jobState(st); ok {
+				if st.exitCode == slurmNoJailExit {
+					if line := lastAsiLine(rec.Dir); line != "" {
+						detail = line
+					}
+				}
 				outs, oerr := readOutputs(rec.Dir, rec.Outputs)
 				if oerr != nil && detail == "" {
 					detail = oerr.Error()
@@ -409,6 +512,25 @@ func (s *Slurm) Wait(ctx context.Context, id string) (sdk.JobResult, error) {
 	}
 }
 
+// lastAsiLine is the last line of a job's log that the batch script wrote
+// ("asi: ..."), or "".
+func lastAsiLine(dir string) string {
+	f, err := openJobFile(dir, "asi-job.log")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Size() > 4096 {
+		_, _ = f.Seek(fi.Size()-4096, io.SeekStart)
+	}
+	tail, _ := io.ReadAll(io.LimitReader(f, 4096))
+	lines := strings.Split(strings.TrimSpace(string(tail)), "\n")
+	if last := lines[len(lines)-1]; strings.HasPrefix(last, "asi: ") {
+		return last
+	}
+	return ""
+}
+
 // Logs implements sdk.Executor: the job's output file in the shared
 // directory from offset on.
 func (s *Slurm) Logs(ctx context.Context, id string, offset int64) ([]byte, bool, error) {
@@ -420,8 +542,8 @@ func (s *Slurm) Logs(ctx context.Context, id string, offset int64) ([]byte, bool
 	if st, err := s.state(ctx, id); err == nil {
 		_, _, done = jobState(st)
 	}
-	f, err := os.Open(filepath.Join(rec.Dir, "asi-job.log"))
-	if os.IsNotExist(err) {
+	f, err := openJobFile(rec.Dir, "asi-job.log")
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, done, nil
 	}
 	if err != nil {

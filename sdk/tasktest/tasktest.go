@@ -1,7 +1,10 @@
 // Package tasktest runs a task implementation through the real gRPC layer
 // of the plugin protocol inside a test, without building a binary: what
 // the test calls is serialised, sent over a local connection, served by
-// the SDK's server and translated back, as asi would call it.
+// the SDK's server and translated back, as asi would call it. Start and
+// Configure check the settings against the task's config schema first, as
+// asi checks a campaign's task block: a test sees the defaults, and the
+// errors a campaign file would get.
 //
 // Host services are test doubles the test chooses: SandboxFunc adapts a
 // function, and a nil service answers sdk.ErrNotConfigured (or, for the
@@ -18,8 +21,10 @@ import (
 )
 
 // Serve serves impl over gRPC in this process and returns a client for
-// it. The connection closes when the test ends. Call Configure on the
-// client (or use Start) before Evaluate, as asi does.
+// it. The connection closes when the test ends. Configure it before
+// Evaluate, as asi does: with Configure or Start, which apply the config
+// schema as asi does, or with the client's own Configure, which passes the
+// settings exactly as given.
 func Serve(t testing.TB, impl sdk.Task) *sdk.TaskClient {
 	t.Helper()
 	client, server := plugin.TestPluginGRPCConn(t, false, map[string]plugin.Plugin{
@@ -36,19 +41,39 @@ func Serve(t testing.TB, impl sdk.Task) *sdk.TaskClient {
 	return raw.(*sdk.TaskClient)
 }
 
-// Start serves impl like Serve and configures it with req, failing the
-// test when Configure reports a problem. A nil req.Host.Executor answers
-// sdk.ErrNoExecutor.
+// Start serves impl like Serve and configures it with req as Configure
+// does, failing the test when that reports a problem.
 func Start(t testing.TB, impl sdk.Task, req sdk.ConfigureRequest) *sdk.TaskClient {
 	t.Helper()
 	c := Serve(t, impl)
-	if req.Host.Executor == nil {
-		req.Host.Executor = NoExecutor{}
-	}
-	if err := c.Configure(context.Background(), req); err != nil {
+	if err := Configure(context.Background(), c, req); err != nil {
 		t.Fatalf("tasktest: configure: %v", err)
 	}
 	return c
+}
+
+// Configure configures c as asi does: it reads the config schema from
+// Describe and checks req.Settings against it before the task sees them.
+// A value is converted to its setting's type as HCL converts what a
+// campaign file holds (a Go int or float is a number, a slice a list), a
+// setting left out or nil gets the schema's default, and a problem (an
+// unknown name, a value of the wrong type, a required setting left out)
+// is returned as sdk.ConfigErrors without calling the task, as asi
+// reports it. A nil req.Host.Executor answers sdk.ErrNoExecutor.
+func Configure(ctx context.Context, c *sdk.TaskClient, req sdk.ConfigureRequest) error {
+	desc, err := c.Describe(ctx)
+	if err != nil {
+		return err
+	}
+	settings, errs := applySchema(desc.Config, req.Settings)
+	if len(errs) > 0 {
+		return errs
+	}
+	req.Settings = settings
+	if req.Host.Executor == nil {
+		req.Host.Executor = NoExecutor{}
+	}
+	return c.Configure(ctx, req)
 }
 
 // SandboxFunc adapts a function to sdk.Sandbox.

@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -106,22 +107,25 @@ func (t *Task) Describe(context.Context) (sdk.Description, error) {
 
 // Configure implements sdk.Task.
 func (t *Task) Configure(_ context.Context, req sdk.ConfigureRequest) error {
-	language, _ := req.Settings["language"].(string)
+	language, errLanguage := req.Settings.String("language")
+	steps, errSteps := req.Settings.Int("steps")
+	instances, errInstances := req.Settings.Int("instances")
+	if err := errors.Join(errLanguage, errSteps, errInstances); err != nil {
+		return err
+	}
 	if !slices.Contains(languages, language) {
 		return sdk.Errorf([]string{"language"}, "Unsupported language",
 			"optimizer has a harness in %s only, not %q.", strings.Join(languages, ", "), language)
 	}
-	steps, _ := req.Settings["steps"].(float64)
-	if steps < 1 || steps > maxSteps || steps != float64(int(steps)) {
-		return sdk.Errorf([]string{"steps"}, "Value out of range", "steps must be a whole number from 1 to %d, not %v.", maxSteps, steps)
+	if steps < 1 || steps > maxSteps {
+		return sdk.Errorf([]string{"steps"}, "Value out of range", "steps must be a whole number from 1 to %d, not %d.", maxSteps, steps)
 	}
-	instances, _ := req.Settings["instances"].(float64)
-	if instances < 1 || instances > maxInstances || instances != float64(int(instances)) {
-		return sdk.Errorf([]string{"instances"}, "Value out of range", "instances must be a whole number from 1 to %d, not %v.", maxInstances, instances)
+	if instances < 1 || instances > maxInstances {
+		return sdk.Errorf([]string{"instances"}, "Value out of range", "instances must be a whole number from 1 to %d, not %d.", maxInstances, instances)
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.sandbox, t.language, t.steps, t.instances = req.Host.Sandbox, language, int(steps), int(instances)
+	t.sandbox, t.language, t.steps, t.instances = req.Host.Sandbox, language, steps, instances
 	return nil
 }
 

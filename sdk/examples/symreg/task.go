@@ -63,13 +63,16 @@ func (t *Task) Configure(_ context.Context, req sdk.ConfigureRequest) error {
 	if err != nil {
 		return fmt.Errorf("data.csv: %w", err)
 	}
-	n, _ := req.Settings["points"].(float64)
+	n, err := req.Settings.Int("points")
+	if err != nil {
+		return err
+	}
 	switch {
-	case n != math.Trunc(n) || n < 0 || int(n) > len(all):
+	case n < 0 || n > len(all):
 		return sdk.Errorf([]string{"points"}, "Value out of range",
-			"points must be a whole number from 1 to %d, or 0 for all of them; it is %v.", len(all), n)
+			"points must be from 1 to %d, or 0 for all of them; it is %d.", len(all), n)
 	case n > 0:
-		all = all[:int(n)]
+		all = all[:n]
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()

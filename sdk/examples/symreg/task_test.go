@@ -87,27 +87,35 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
+// TestConfigureChecksPoints configures the task as asi does, through the
+// config schema: a value of the wrong type is refused there, one out of
+// range by Configure, each at the attribute.
 func TestConfigureChecksPoints(t *testing.T) {
 	tests := []struct {
 		name    string
-		points  float64
-		wantErr bool
+		points  any // nil: left out
+		summary string
 	}{
+		{name: "default: all"},
 		{name: "all", points: 0},
 		{name: "some", points: 10},
-		{name: "too many", points: 41, wantErr: true},
-		{name: "fraction", points: 2.5, wantErr: true},
+		{name: "too many", points: 41, summary: "Value out of range"},
+		{name: "fraction", points: 2.5, summary: "Incorrect attribute value type"},
+		{name: "not a number", points: "many", summary: "Incorrect attribute value type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := tasktest.Serve(t, newTask())
-			err := c.Configure(context.Background(), sdk.ConfigureRequest{Settings: map[string]any{"points": tt.points}})
-			var errs sdk.ConfigErrors
-			if got := errors.As(err, &errs); got != tt.wantErr {
-				t.Fatalf("configure error = %v, want a ConfigError: %v", err, tt.wantErr)
+			settings := map[string]any{}
+			if tt.points != nil {
+				settings["points"] = tt.points
 			}
-			if tt.wantErr && errs[0].Path[0] != "points" {
-				t.Errorf("error at %v, want points", errs[0].Path)
+			err := tasktest.Configure(context.Background(), tasktest.Serve(t, newTask()), sdk.ConfigureRequest{Settings: settings})
+			var errs sdk.ConfigErrors
+			if got := errors.As(err, &errs); got != (tt.summary != "") {
+				t.Fatalf("configure error = %v, want a ConfigError: %v", err, tt.summary != "")
+			}
+			if tt.summary != "" && (errs[0].Path[0] != "points" || errs[0].Summary != tt.summary) {
+				t.Errorf("error %v: %s, want points: %s", errs[0].Path, errs[0].Summary, tt.summary)
 			}
 		})
 	}

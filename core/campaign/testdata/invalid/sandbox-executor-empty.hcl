@@ -1,0 +1,7 @@
+campaign "sandbox-executor" {
+  task = "circlepacking"
+}
+
+sandbox {
+  executor = "" # ERROR: Missing sandbox executor
+}

@@ -1,0 +1,10 @@
+campaign "sandbox-executor" {
+  task = "circlepacking"
+}
+
+executor "local" {}
+
+sandbox {
+  timeout  = "5s"
+  executor = "local" # ERROR: Unsupported sandbox executor
+}
