@@ -49,6 +49,7 @@ func verbs() map[string]verb {
 		"sandbox":   {"run one program in the sandbox, as a campaign would", runSandbox},
 		"cognition": {"search, list, import or export the cognition base", runCognition},
 		"ablate":    {"run a campaign with pieces turned off, same seeds, and compare", runAblate},
+		"task":      {"check a campaign's initial program: evaluate it once and print its score", runTask},
 	}
 }
 
