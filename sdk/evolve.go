@@ -31,8 +31,8 @@ func EvolveBlock(code, reference string) (string, error) {
 // SplitEvolveBlock cuts code at its one pair of marker lines: head ends
 // before the EvolveStart line, block runs through the EvolveEnd line, tail
 // is the rest. Code with no region or more than one is an error wrapping
-// ErrHarnessChanged. The cases in testdata/evolve check that it finds the
-// same region as the host's reading of the markers (core/diffs).
+// ErrHarnessChanged. The host's tests (core/diffs/testdata/evolve) check
+// that it finds the same region as the host's reading of the markers.
 func SplitEvolveBlock(code string) (head, block, tail string, err error) {
 	start := strings.Index(code, EvolveStart)
 	end := strings.Index(code, EvolveEnd)

@@ -36,6 +36,11 @@ func executorSpecs(cfg *campaign.Config) []plugins.ExecutorSpec {
 // one with the isolation its jobs get on this machine, and what the
 // campaign requires when this machine cannot give it.
 func DescribeExecutors(cfg *campaign.Config) []string {
+	if len(cfg.Executors) == 0 {
+		return []string{"none (candidates run in the sandbox only)"}
+	}
+	// Probing bubblewrap and the GPU driver is left to campaigns with
+	// executors.
 	builtin := map[string]plugins.BuiltinExecutor{}
 	for _, b := range plugins.BuiltinExecutors() {
 		builtin[b.Type] = b
@@ -56,9 +61,6 @@ func DescribeExecutors(cfg *campaign.Config) []string {
 			line += fmt.Sprintf("; REFUSED: the campaign requires isolation %q", want)
 		}
 		executors = append(executors, line)
-	}
-	if len(executors) == 0 {
-		executors = []string{"none (candidates run in the sandbox only)"}
 	}
 	return executors
 }

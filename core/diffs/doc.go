@@ -12,8 +12,8 @@
 //   - Only the text between a line containing EVOLVE-BLOCK-START and the next
 //     line containing EVOLVE-BLOCK-END may change; the marker lines never
 //     change. A program without markers is editable everywhere. The cases in
-//     sdk/testdata/evolve pin this reading down, and sdk.SplitEvolveBlock is
-//     checked against the same files.
+//     testdata/evolve pin this reading down, and sdk.SplitEvolveBlock is
+//     checked against the same files here.
 //   - What FormatBlocks writes, ParseBlocks reads back as the same blocks.
 //   - A SEARCH text matches whole lines, exactly once, inside one region.
 //     Trailing whitespace is ignored only when no exact match exists.

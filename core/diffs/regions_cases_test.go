@@ -2,18 +2,20 @@ package diffs
 
 import (
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/asi-evolve/asi/sdk"
 )
 
-// evolveCasesDir holds the EVOLVE region cases shared with the sdk module,
-// whose SplitEvolveBlock is checked against the same files.
-var evolveCasesDir = filepath.Join("..", "..", "sdk", "testdata", "evolve")
+// evolveCasesDir holds the EVOLVE region cases both readings of the
+// markers are checked against: Regions here and sdk.SplitEvolveBlock, which
+// task authors use.
+var evolveCasesDir = filepath.Join("testdata", "evolve")
 
 // evolveCase is one file of evolveCasesDir (see its README.md).
 type evolveCase struct {
@@ -55,42 +57,61 @@ func parseEvolveCase(text string) (evolveCase, error) {
 	return c, nil
 }
 
-func TestRegionsSharedCases(t *testing.T) {
+// TestEvolveCases checks both readings of the markers against every case:
+// Regions finds the case's regions or its error, and SplitEvolveBlock
+// accepts exactly the programs with one region, its block holding that
+// region's text between the two marker lines.
+func TestEvolveCases(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(evolveCasesDir, "*.txt"))
-	if err == nil && len(files) == 0 {
-		err = fs.ErrNotExist
-	}
-	if errors.Is(err, fs.ErrNotExist) {
-		// The sdk folder is a module of its own and is left out when this
-		// module is fetched alone; the cases then run with the sdk module.
-		t.Skipf("no EVOLVE cases in %s", evolveCasesDir)
-	}
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no cases in %s: %v", evolveCasesDir, err)
 	}
 	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tc, err := parseEvolveCase(string(b))
-			if err != nil {
-				t.Fatalf("%s: %v", file, err)
-			}
-			got, err := Regions(tc.code)
-			if tc.err != "" {
-				if !errors.Is(err, ErrUnbalancedMarkers) || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("Regions() error = %v, want ErrUnbalancedMarkers containing %q", err, tc.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Regions() error = %v", err)
-			}
-			if diff := cmp.Diff(tc.regions, regionTexts(tc.code, got)); diff != "" {
-				t.Errorf("region texts (-want +got):\n%s", diff)
-			}
-		})
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc, err := parseEvolveCase(string(b))
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		t.Run(filepath.Base(file)+"/Regions", func(t *testing.T) { checkRegions(t, tc) })
+		t.Run(filepath.Base(file)+"/SplitEvolveBlock", func(t *testing.T) { checkSplitEvolveBlock(t, tc) })
+	}
+}
+
+func checkRegions(t *testing.T, tc evolveCase) {
+	got, err := Regions(tc.code)
+	if tc.err != "" {
+		if !errors.Is(err, ErrUnbalancedMarkers) || !strings.Contains(err.Error(), tc.err) {
+			t.Fatalf("Regions() error = %v, want ErrUnbalancedMarkers containing %q", err, tc.err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("Regions() error = %v", err)
+	}
+	if diff := cmp.Diff(tc.regions, regionTexts(tc.code, got)); diff != "" {
+		t.Errorf("region texts (-want +got):\n%s", diff)
+	}
+}
+
+func checkSplitEvolveBlock(t *testing.T, tc evolveCase) {
+	_, block, _, err := sdk.SplitEvolveBlock(tc.code)
+	if len(tc.regions) != 1 {
+		if !errors.Is(err, sdk.ErrHarnessChanged) {
+			t.Fatalf("SplitEvolveBlock() error = %v, want ErrHarnessChanged (the case has %d regions, error %q)", err, len(tc.regions), tc.err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("SplitEvolveBlock() error = %v", err)
+	}
+	// block runs from the start of the START line to the end of the END
+	// line; the region is what lies between those two lines.
+	_, inner, _ := strings.Cut(block, "\n")
+	inner = inner[:strings.LastIndex(inner, "\n")+1]
+	if inner != tc.regions[0] {
+		t.Errorf("text between the marker lines = %q, want %q", inner, tc.regions[0])
 	}
 }
