@@ -186,7 +186,7 @@ func startExecutorPlugin(name string, opts ExecutorOptions) (sdk.Executor, func(
 	if err != nil {
 		return nil, nil, err
 	}
-	client, raw, err := dial(found, opts.Logger, nil)
+	client, raw, err := dial(found, "", opts.Logger, nil)
 	if err != nil {
 		return nil, nil, err
 	}

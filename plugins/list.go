@@ -35,7 +35,7 @@ func Inspect(ctx context.Context, l Listed, logger hclog.Logger) Info {
 	}
 	ctx, cancel := context.WithTimeout(ctx, inspectTimeout)
 	defer cancel()
-	client, raw, err := dial(l.Found, logger, nil)
+	client, raw, err := dial(l.Found, "", logger, nil)
 	if err != nil {
 		info.Rejected = err.Error()
 		return info

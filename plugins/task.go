@@ -42,6 +42,10 @@ type TaskOptions struct {
 	// passes). A plugin that overruns it is killed and started afresh for
 	// the next call.
 	EvaluationTimeout time.Duration
+	// Dir is the plugin process's working directory, where the relative
+	// paths of its settings start: the campaign file's folder. "" is
+	// asi's own.
+	Dir string
 }
 
 // Task is a running task plugin. It implements core/task.Interface and is
@@ -229,7 +233,7 @@ func (p *process) dead(err error) bool {
 // Describe again. The process's stderr lines go to tail as well as to the
 // logger; the process is gone when launch returns an error.
 func (t *Task) launch(ctx context.Context, tail *stderrTail) (*process, task.Description, error) {
-	p, err := startProcess(t.found, t.opts.Logger, tail)
+	p, err := startProcess(t.found, t.opts.Dir, t.opts.Logger, tail)
 	if err != nil {
 		return nil, task.Description{}, err
 	}
@@ -278,8 +282,8 @@ func checkAPIVersions(name string, versions []string) error {
 }
 
 // startProcess runs a task plugin binary and completes the handshake.
-func startProcess(found Found, logger hclog.Logger, tail *stderrTail) (*process, error) {
-	client, raw, err := dial(found, logger, tail)
+func startProcess(found Found, dir string, logger hclog.Logger, tail *stderrTail) (*process, error) {
+	client, raw, err := dial(found, dir, logger, tail)
 	if err != nil {
 		return nil, err
 	}
@@ -291,10 +295,18 @@ func startProcess(found Found, logger hclog.Logger, tail *stderrTail) (*process,
 	return &process{client: client, task: tc, stderr: tail}, nil
 }
 
-// dial runs a plugin binary, completes the handshake and dispenses the
+// pluginCommand runs the binary at path in dir ("" for asi's own
+// working directory).
+func pluginCommand(path, dir string) *exec.Cmd {
+	cmd := exec.Command(path)
+	cmd.Dir = dir
+	return cmd
+}
+
+// dial runs a plugin binary in dir, completes the handshake and dispenses the
 // plugin of found.Kind. Its stderr lines go to the logger and, when tail
 // is not nil, to tail.
-func dial(found Found, logger hclog.Logger, tail *stderrTail) (*plugin.Client, any, error) {
+func dial(found Found, dir string, logger hclog.Logger, tail *stderrTail) (*plugin.Client, any, error) {
 	if err := found.Verify(); err != nil {
 		return nil, nil, err
 	}
@@ -311,7 +323,7 @@ func dial(found Found, logger hclog.Logger, tail *stderrTail) (*plugin.Client, a
 		SecureConfig:     secure,
 		HandshakeConfig:  sdk.Handshake(),
 		Plugins:          sdk.PluginSet(),
-		Cmd:              exec.Command(found.Path),
+		Cmd:              pluginCommand(found.Path, dir),
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
 		AutoMTLS:         true,
 		Logger:           logger.Named(found.Name),
@@ -361,6 +373,7 @@ func coreDescription(name string, d sdk.Description) (task.Description, error) {
 	out := task.Description{
 		Name: d.Name, Version: d.Version, Statement: d.Statement, Language: d.Language,
 		InitialProgram: d.InitialProgram, Primary: d.Primary, FeatureDimensions: d.FeatureDimensions,
+		RunsOn: d.RunsOn,
 	}
 	switch d.Direction {
 	case sdk.Maximize:

@@ -58,6 +58,9 @@ type Description struct {
 	Stages []Stage
 	// Config lists the attributes the campaign's task block accepts.
 	Config []Setting
+	// RunsOn says where and how candidates run with the task's settings,
+	// one line for `asi plan`; empty when it is the usual (the sandbox).
+	RunsOn string
 }
 
 // Metric describes one number an evaluation reports.

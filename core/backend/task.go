@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/asi-evolve/asi/core/campaign"
+	"github.com/asi-evolve/asi/core/task"
 	"github.com/asi-evolve/asi/plugins"
 	"github.com/asi-evolve/asi/sandbox"
 	"github.com/asi-evolve/asi/sdk"
@@ -39,13 +40,28 @@ func CheckTask(cfg *campaign.Config) hcl.Diagnostics {
 		return findDiagnostics(cfg, err)
 	}
 	tk, err := plugins.StartTask(context.Background(), found, plugins.TaskOptions{
-		Settings: cfg.Task.Values(), Limits: taskLimits(cfg),
+		Settings: cfg.Task.Values(), Limits: taskLimits(cfg), Dir: cfg.Dir,
 	})
 	if err != nil {
 		return taskDiagnostics(cfg, err)
 	}
 	tk.Close()
 	return nil
+}
+
+// DescribeTask starts the campaign's task plugin, configured, and returns
+// its description; for `asi plan`, which shows where candidates run.
+func DescribeTask(ctx context.Context, cfg *campaign.Config) (task.Description, error) {
+	found, err := Finder(cfg).Find(plugins.KindTask, cfg.Campaign.Task)
+	if err != nil {
+		return task.Description{}, err
+	}
+	tk, err := plugins.StartTask(ctx, found, plugins.TaskOptions{Settings: cfg.Task.Values(), Limits: taskLimits(cfg), Dir: cfg.Dir})
+	if err != nil {
+		return task.Description{}, err
+	}
+	defer tk.Close()
+	return tk.Describe(ctx)
 }
 
 // startTask starts the campaign's task plugin for a run, lending it the
@@ -69,6 +85,7 @@ func startTask(ctx context.Context, cfg *campaign.Config, opts Options, rt *sand
 		Limits:   taskLimits(cfg),
 		Host:     host,
 		Logger:   logger,
+		Dir:      cfg.Dir,
 
 		EvaluationTimeout: cfg.Campaign.EvaluationTimeout,
 	})

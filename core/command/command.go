@@ -50,6 +50,7 @@ func verbs() map[string]verb {
 		"cognition": {"search, list, import or export the cognition base", runCognition},
 		"ablate":    {"run a campaign with pieces turned off, same seeds, and compare", runAblate},
 		"task":      {"check a campaign's initial program: evaluate it once and print its score", runTask},
+		"import":    {"write a campaign file for an OpenEvolve, ShinkaEvolve or ASI-Evolve folder", runImport},
 	}
 }
 

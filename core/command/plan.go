@@ -48,6 +48,16 @@ func sandboxPlan(sb campaign.Sandbox) map[string]string {
 	return out
 }
 
+// runsOn is where the task says candidates run, when it says: "" for the
+// usual (the sandbox block's).
+func runsOn(ctx context.Context, cfg *campaign.Config) string {
+	d, err := backend.DescribeTask(ctx, cfg)
+	if err != nil {
+		return ""
+	}
+	return d.RunsOn
+}
+
 // plan says what apply would do with cfg in the directory state.
 func plan(ctx context.Context, cfg *campaign.Config, file, state string) views.Plan {
 	b := cfg.Campaign.Budget
@@ -81,5 +91,6 @@ func plan(ctx context.Context, cfg *campaign.Config, file, state string) views.P
 		Executors:  backend.DescribeExecutors(cfg),
 		Cognition:  cognition,
 		Resume:     backend.ResumeState(ctx, state),
+		RunsOn:     runsOn(ctx, cfg),
 	}
 }

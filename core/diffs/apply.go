@@ -2,6 +2,7 @@ package diffs
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -14,11 +15,20 @@ import (
 // markers is editable everywhere. A REPLACE text may not hold a marker, so
 // an applied edit never changes the text outside the regions.
 //
+// In a program of several files (see package bundle) a block whose File is
+// set matches only inside that file; one without File searches every file
+// and must still match once. Header lines never change: a program without
+// markers is editable everywhere but on its headers, and neither SEARCH nor
+// REPLACE may hold a header. In a program of one file File is ignored, and
+// a REPLACE text holding a header line is refused all the same, since it
+// would turn the program into several files.
+//
 // A block that cannot be applied stops the work with an *ApplyError naming
 // the block and wrapping ErrNoMatch, ErrAmbiguousMatch,
-// ErrOutsideEvolveBlock, ErrMarkerChanged or ErrMalformedBlock; nothing is
-// returned half applied. Code whose markers do not pair up is an error
-// wrapping ErrUnbalancedMarkers.
+// ErrOutsideEvolveBlock, ErrMarkerChanged, ErrMalformedBlock, ErrUnknownFile
+// or ErrFileHeader; nothing is returned half applied. Code whose markers do
+// not pair up is an error wrapping ErrUnbalancedMarkers, and code whose
+// headers repeat a path one wrapping ErrFileHeader.
 func Apply(code string, blocks []Block) (string, error) {
 	for i, b := range blocks {
 		var err error
@@ -40,35 +50,76 @@ func applyBlock(code string, index int, b Block) (string, error) {
 	if hasMarker(b.Replace) {
 		return "", fail(ErrMarkerChanged, "the REPLACE text contains an EVOLVE-BLOCK marker; markers may not be added, removed or moved")
 	}
+	if j, h := headerIn(b.Replace); j > 0 {
+		return "", fail(ErrFileHeader, "REPLACE line %d, %s, is a file header line; file headers may not be added, removed or changed", j, quote(h))
+	}
 	regions, err := Regions(code)
 	if err != nil {
 		return "", fmt.Errorf("program: %w", err)
 	}
+	files, _ := layoutOf(code) // Regions has read the headers without error
+	if files.secs != nil {
+		if j, h := headerIn(b.Search); j > 0 {
+			return "", fail(ErrFileHeader, "SEARCH line %d, %s, is a file header line, which may not change; put the line %s just before <<<<<<< SEARCH and quote only lines of that file",
+				j, quote(h), quote("File: PATH"))
+		}
+	}
 	if len(regions) == 0 {
 		regions = []Region{{Start: 0, End: len(code)}}
+		if files.secs != nil {
+			regions = regions[:0]
+			for _, s := range files.secs {
+				regions = append(regions, Region{Start: s.Start, End: s.End})
+			}
+		}
+	}
+	target := -1 // the section b.File names
+	if b.File != "" && files.secs != nil {
+		if target = files.index(b.File); target < 0 {
+			return "", fail(ErrUnknownFile, "the program has no file %s; its files are %s; name one of them in the File: line before <<<<<<< SEARCH",
+				quote(b.File), strings.Join(files.paths(), ", "))
+		}
+		editable := files.editable(regions)
+		regions = slices.DeleteFunc(regions, func(r Region) bool { return files.fileAt(r.Start) != target })
+		if !slices.Contains(editable, files.secs[target].Path) {
+			return "", fail(ErrOutsideEvolveBlock, "%s has no EVOLVE-BLOCK region, so none of its lines may change; the files that may change are %s",
+				files.secs[target].Path, strings.Join(editable, ", "))
+		}
 	}
 
 	codeLines := splitLines(code)
 	search := strings.Split(strings.TrimSuffix(b.Search, "\n"), "\n")
 	first := quote(search[0])
 
-	var inside, outside []int
+	var inside, outside, elsewhere []int
 	for _, equal := range []func(a, b string) bool{exactLine, looseLine} {
 		inside, outside = matches(code, codeLines, search, regions, equal)
+		if target >= 0 {
+			// Matches in other files count for the hint only.
+			inTarget := func(k int) bool { return files.fileAt(codeLines[k].start) == target }
+			elsewhere = slices.DeleteFunc(slices.Clone(outside), inTarget)
+			outside = slices.DeleteFunc(outside, func(k int) bool { return !inTarget(k) })
+		}
 		if len(inside) > 0 {
 			break
 		}
 	}
 	switch {
+	case len(inside) > 1 && target < 0 && files.spansFiles(codeLines, inside):
+		return "", fail(ErrAmbiguousMatch, "the SEARCH text (first line: %s) matches %d places in several files, at program lines %s; put the line %s just before <<<<<<< SEARCH to name the file it edits",
+			first, len(inside), files.lineList(inside), quote("File: PATH"))
 	case len(inside) > 1:
 		return "", fail(ErrAmbiguousMatch, "the SEARCH text (first line: %s) matches %d places in the EVOLVE-BLOCK regions, at program lines %s; include more surrounding lines so that it matches exactly once",
-			first, len(inside), lineList(inside))
+			first, len(inside), files.lineList(inside))
 	case len(inside) == 0 && len(outside) > 0:
 		return "", fail(ErrOutsideEvolveBlock, "the SEARCH text (first line: %s) matches only outside the EVOLVE-BLOCK regions, at program line %s; only lines between %s and %s may change",
-			first, lineList(outside), StartMarker, EndMarker)
+			first, files.lineList(outside), StartMarker, EndMarker)
+	case len(inside) == 0 && len(elsewhere) > 0:
+		return "", fail(ErrNoMatch, "the SEARCH text (first line: %s) is not in %s but is at program line %s; name that file in the File: line",
+			first, files.secs[target].Path, files.lineList(elsewhere))
 	case len(inside) == 0:
 		return "", fail(ErrNoMatch, "the SEARCH text was not found in the program (first line: %s); %s",
-			first, missingHint(code, codeLines, search))
+			first, missingHint(code, codeLines, search, files))
 	}
 
 	k := inside[0]
@@ -80,7 +131,29 @@ func applyBlock(code string, index int, b Block) (string, error) {
 	if last.next == last.end { // the match ends the code without a newline
 		replace = strings.TrimSuffix(replace, "\n")
 	}
-	return code[:codeLines[k].start] + replace + code[last.next:], nil
+	edited := code[:codeLines[k].start] + replace + code[last.next:]
+	if files.secs == nil && isHeader(firstLineOf(edited)) {
+		// Deleting the first lines bared a header-like line.
+		return "", fail(ErrFileHeader, "the edit leaves %s as the first line, which reads as a file header and would make the program several files",
+			quote(firstLineOf(edited)))
+	}
+	return edited, nil
+}
+
+func firstLineOf(text string) string {
+	first, _, _ := strings.Cut(text, "\n")
+	return first
+}
+
+// headerIn returns the first line of text that is a file header, counting
+// from 1, or 0.
+func headerIn(text string) (int, string) {
+	for j, l := range strings.Split(text, "\n") {
+		if isHeader(l) {
+			return j + 1, l
+		}
+	}
+	return 0, ""
 }
 
 func exactLine(a, b string) bool { return a == b }
@@ -124,23 +197,24 @@ func matches(code string, codeLines []line, search []string, regions []Region, e
 // listLimit bounds how many line numbers an error message lists.
 const listLimit = 10
 
-// lineList renders line indexes as 1-based line numbers, saying how many
-// were left out when there are too many to list.
-func lineList(idx []int) string {
+// lineList renders line indexes as 1-based line numbers, with their file
+// in a program of several files, saying how many were left out when there
+// are too many to list.
+func (l layout) lineList(idx []int) string {
 	var parts []string
 	for i, k := range idx {
 		if i == listLimit {
 			parts = append(parts, fmt.Sprintf("and %d more", len(idx)-listLimit))
 			break
 		}
-		parts = append(parts, fmt.Sprint(k+1))
+		parts = append(parts, l.where(k+1))
 	}
 	return strings.Join(parts, ", ")
 }
 
 // missingHint says which SEARCH line is the first that the program lacks,
 // so the model can see where its copy went wrong.
-func missingHint(code string, codeLines []line, search []string) string {
+func missingHint(code string, codeLines []line, search []string, files layout) string {
 	for j, s := range search {
 		found, indentAt := false, -1
 		for i, l := range codeLines {
@@ -157,7 +231,7 @@ func missingHint(code string, codeLines []line, search []string) string {
 			continue
 		}
 		if indentAt >= 0 {
-			return fmt.Sprintf("SEARCH line %d, %s, is at program line %d with different indentation; copy the lines exactly as they are in the program", j+1, quote(s), indentAt+1)
+			return fmt.Sprintf("SEARCH line %d, %s, is at program line %s with different indentation; copy the lines exactly as they are in the program", j+1, quote(s), files.where(indentAt+1))
 		}
 		return fmt.Sprintf("SEARCH line %d, %s, is not in the program; copy the lines exactly as they are in the program", j+1, quote(s))
 	}

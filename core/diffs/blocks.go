@@ -10,6 +10,9 @@ import (
 // ended by "\n"; Replace is empty when the block deletes lines.
 type Block struct {
 	Search, Replace string
+	// File is the path of the file the block edits in a program of several
+	// files, "" when the block names none (see Apply).
+	File string
 }
 
 // Marker lines: 5 to 9 marker characters, optional spaces around, nothing
@@ -20,6 +23,22 @@ var (
 	replaceLine = regexp.MustCompile(`^[ \t]*>{5,9}[ \t]*REPLACE[ \t]*$`)
 )
 
+// fileLine names the file of the next block: "File: PATH", "file: PATH",
+// "### File: PATH", "**File:** PATH" or a header "=== file: PATH ===".
+// Models write all of these; the path is one word, so prose never reads as
+// one.
+var fileLine = regexp.MustCompile(`(?i)^[ \t]*(?:#{1,6}[ \t]*)?(?:\*\*)?file(?:\*\*)?:(?:\*\*)?[ \t]*(\S+)[ \t]*$|^[ \t]*=== ?file: ?(\S+) ?===[ \t]*$`)
+
+// filePath returns the path a line names with fileLine, without the
+// backticks or stars around it, or "".
+func filePath(text string) string {
+	m := fileLine.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+	return strings.Trim(m[1]+m[2], "`*")
+}
+
 // ParseBlocks returns the SEARCH/REPLACE blocks of text in order:
 //
 //	<<<<<<< SEARCH
@@ -29,7 +48,11 @@ var (
 //	>>>>>>> REPLACE
 //
 // Text between blocks (prose, code fences) is ignored, and so is a stray
-// "=======" line outside a block, which markdown uses for headings. Inside a
+// "=======" line outside a block, which markdown uses for headings, except
+// the line that names the block's file: the last line before the SEARCH
+// line, blank lines and one code fence skipped, when it reads "File: PATH"
+// (also "file:", "### File:", "**File:**", or a header line
+// "=== file: PATH ===") sets the block's File. Inside a
 // block the first "=======" line ends the SEARCH section; later ones belong
 // to the REPLACE text. "\r\n" line ends are read as "\n". A block that is
 // never finished, lacks its "=======" line, has an empty SEARCH section, or
@@ -45,6 +68,8 @@ func ParseBlocks(text string) ([]Block, error) {
 	var (
 		blocks    []Block
 		state     = between
+		file      string // named by the last line that counts before a block
+		fences    int    // code fence lines since that line
 		openedAt  int
 		search    strings.Builder
 		replace   strings.Builder
@@ -64,6 +89,13 @@ func ParseBlocks(text string) ([]Block, error) {
 				replace.Reset()
 			case replaceLine.MatchString(raw):
 				return nil, malformed(lineNo, "a >>>>>>> REPLACE line with no <<<<<<< SEARCH line before it")
+			case strings.TrimSpace(raw) == "":
+			case fenceOpen.MatchString(raw):
+				if fences++; fences > 1 {
+					file = ""
+				}
+			default:
+				file, fences = filePath(raw), 0
 			}
 		case inSearch:
 			switch {
@@ -83,8 +115,8 @@ func ParseBlocks(text string) ([]Block, error) {
 		case inReplace:
 			switch {
 			case replaceLine.MatchString(raw):
-				blocks = append(blocks, Block{Search: search.String(), Replace: replace.String()})
-				state = between
+				blocks = append(blocks, Block{Search: search.String(), Replace: replace.String(), File: file})
+				state, file, fences = between, "", 0
 			case searchLine.MatchString(raw):
 				return nil, malformed(openedAt, fmt.Sprintf("a new <<<<<<< SEARCH at line %d before the >>>>>>> REPLACE line that ends this block", lineNo))
 			default:
@@ -103,12 +135,16 @@ func ParseBlocks(text string) ([]Block, error) {
 }
 
 // FormatBlocks renders blocks in the form ParseBlocks reads, with 7-character
-// markers. A Search or Replace that does not end with "\n" gets one.
+// markers, each block with a File preceded by the line "File: PATH". A
+// Search or Replace that does not end with "\n" gets one.
 func FormatBlocks(blocks []Block) string {
 	var b strings.Builder
 	for i, blk := range blocks {
 		if i > 0 {
 			b.WriteByte('\n')
+		}
+		if blk.File != "" {
+			b.WriteString("File: " + blk.File + "\n")
 		}
 		b.WriteString("<<<<<<< SEARCH\n")
 		writeLines(&b, blk.Search)

@@ -57,6 +57,34 @@ func TestParseBlocks(t *testing.T) {
 			text: "<<<<<<< SEARCH\n    if x:\n\n        y()\n=======\n    if x:\n        z()\n>>>>>>> REPLACE\n",
 			want: []Block{{Search: "    if x:\n\n        y()\n", Replace: "    if x:\n        z()\n"}},
 		},
+		{
+			name: "file line styles",
+			text: "File: a.py\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n" +
+				"### File: `pkg/b.py`\n\n```python\n<<<<<<< SEARCH\nc\n=======\nd\n>>>>>>> REPLACE\n```\n" +
+				"**File:** c.py\n<<<<<<< SEARCH\ne\n=======\n>>>>>>> REPLACE\n" +
+				"=== file: d.py ===\n<<<<<<< SEARCH\nf\n=======\n>>>>>>> REPLACE\n" +
+				"file: pkg/__init__.py\n<<<<<<< SEARCH\ng\n=======\n>>>>>>> REPLACE\n",
+			want: []Block{
+				{Search: "a\n", Replace: "b\n", File: "a.py"},
+				{Search: "c\n", Replace: "d\n", File: "pkg/b.py"},
+				{Search: "e\n", File: "c.py"},
+				{Search: "f\n", File: "d.py"},
+				{Search: "g\n", File: "pkg/__init__.py"},
+			},
+		},
+		{
+			name: "file line not next to the block names nothing",
+			text: "File: a.py\nthen this:\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n" +
+				"File: b.py\n```\n```python\n<<<<<<< SEARCH\nc\n=======\nd\n>>>>>>> REPLACE\n" +
+				"<<<<<<< SEARCH\ne\n=======\n>>>>>>> REPLACE\n" +
+				"File: the model file\n<<<<<<< SEARCH\nf\n=======\n>>>>>>> REPLACE\n",
+			want: []Block{{Search: "a\n", Replace: "b\n"}, {Search: "c\n", Replace: "d\n"}, {Search: "e\n"}, {Search: "f\n"}},
+		},
+		{
+			name: "file line inside a block is content",
+			text: "<<<<<<< SEARCH\nFile: x\n=======\nFile: y\n>>>>>>> REPLACE\n<<<<<<< SEARCH\nz\n=======\n>>>>>>> REPLACE\n",
+			want: []Block{{Search: "File: x\n", Replace: "File: y\n"}, {Search: "z\n"}},
+		},
 		{name: "unterminated search", text: "<<<<<<< SEARCH\nold\n", wantErr: "block 1 (reply line 1): malformed SEARCH/REPLACE block: the text ends inside the SEARCH section"},
 		{name: "missing divider", text: "<<<<<<< SEARCH\nold\nnew\n>>>>>>> REPLACE\n", wantErr: "comes before any ======= line"},
 		{name: "search inside search", text: "<<<<<<< SEARCH\nold\n<<<<<<< SEARCH\n", wantErr: "a new <<<<<<< SEARCH at line 3 before the ======="},
@@ -99,6 +127,11 @@ func TestFormatBlocksRoundTrip(t *testing.T) {
 			name:   "plain",
 			blocks: []Block{{Search: "a\n", Replace: "b\n"}, {Search: "c\nd\n", Replace: ""}},
 			want:   []Block{{Search: "a\n", Replace: "b\n"}, {Search: "c\nd\n", Replace: ""}},
+		},
+		{
+			name:   "file lines",
+			blocks: []Block{{Search: "a\n", Replace: "b\n", File: "pkg/model.py"}, {Search: "c\n"}, {Search: "d\n", File: "train.py"}},
+			want:   []Block{{Search: "a\n", Replace: "b\n", File: "pkg/model.py"}, {Search: "c\n"}, {Search: "d\n", File: "train.py"}},
 		},
 		{
 			name:   "missing final newlines are added",

@@ -17,6 +17,10 @@
 //   - What FormatBlocks writes, ParseBlocks reads back as the same blocks.
 //   - A SEARCH text matches whole lines, exactly once, inside one region.
 //     Trailing whitespace is ignored only when no exact match exists.
+//   - A program of several files (package bundle) keeps its header lines:
+//     a region lies inside one file, no edit or rewrite adds, removes,
+//     renames or reorders a file, and a block's File line (Block.File)
+//     limits it to that file.
 //   - Every failure is a typed error wrapping a sentinel from errors.go, with
 //     a message written to be sent back to the model as the reason.
 //   - Nothing is silently dropped or shortened: a quoted line that is too long

@@ -34,6 +34,13 @@ var (
 	// up: an END without a START, a START inside a region, a region never
 	// closed, or both markers on one line.
 	ErrUnbalancedMarkers = errors.New("unbalanced EVOLVE-BLOCK markers")
+	// ErrUnknownFile means a block names, with its File line, a file the
+	// program of several files does not have.
+	ErrUnknownFile = errors.New("no such file in the program")
+	// ErrFileHeader means an edit or rewrite would add, remove, rename or
+	// reorder a file header line ("=== file: PATH ==="), or a program's
+	// headers repeat a path or name an invalid one.
+	ErrFileHeader = errors.New("file header lines changed")
 )
 
 // ApplyError reports why one SEARCH/REPLACE block could not be applied.
@@ -44,7 +51,8 @@ type ApplyError struct {
 	// Reason says what went wrong and how to fix it.
 	Reason string
 	// Err is the sentinel: ErrNoMatch, ErrAmbiguousMatch,
-	// ErrOutsideEvolveBlock, ErrMarkerChanged or ErrMalformedBlock.
+	// ErrOutsideEvolveBlock, ErrMarkerChanged, ErrMalformedBlock,
+	// ErrUnknownFile or ErrFileHeader.
 	Err error
 }
 
@@ -62,8 +70,8 @@ type RewriteError struct {
 	Line int
 	// Reason says what differs.
 	Reason string
-	// Err is the sentinel: ErrOutsideEvolveBlock, ErrMarkerChanged or
-	// ErrUnbalancedMarkers.
+	// Err is the sentinel: ErrOutsideEvolveBlock, ErrMarkerChanged,
+	// ErrUnbalancedMarkers or ErrFileHeader.
 	Err error
 }
 

@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/asi-evolve/asi/sdk/bundle"
 )
 
 func FuzzParseReply(f *testing.F) {
@@ -60,6 +62,7 @@ func FuzzParseBlocks(f *testing.F) {
 	f.Add("<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n")
 	f.Add("<<<<< SEARCH\r\na\r\n=========\r\n>>>>>>>>> REPLACE")
 	f.Add("x\n=======\n>>>>>>> REPLACE\n")
+	f.Add("### File: `a.py`\n```python\n<<<<<<< SEARCH\na\n=======\nb\n>>>>>>> REPLACE\n```\n=== file: b ===\n<<<<<<< SEARCH\nc\n=======\n>>>>>>> REPLACE\n")
 	f.Add(readTestdata(f, "replies/diff_with_prose.txt"))
 	f.Fuzz(func(t *testing.T, text string) {
 		blocks, err := ParseBlocks(text)
@@ -100,13 +103,19 @@ func FuzzParseBlocks(f *testing.F) {
 // FuzzFormatBlocks checks that what FormatBlocks writes, ParseBlocks reads
 // back as the same blocks, for any whole-line texts that hold no marker
 // line and no "\r" (ParseBlocks reads "\r\n" as "\n").
+//
+// The first block names file1 when that is a path ParseBlocks can read
+// back (one word without backticks or stars around it).
 func FuzzFormatBlocks(f *testing.F) {
-	f.Add("a := 1", "a := 2", "", "b\n")
-	f.Add("x\n\ny\n", "", "  z\n", "\n")
-	f.Add("=====\n", "SEARCH\n", "<<<< SEARCH", "======= x")
-	f.Fuzz(func(t *testing.T, search1, replace1, search2, replace2 string) {
+	f.Add("a := 1", "a := 2", "", "b\n", "pkg/model.py")
+	f.Add("x\n\ny\n", "", "  z\n", "\n", "")
+	f.Add("=====\n", "SEARCH\n", "<<<< SEARCH", "======= x", "`a`")
+	f.Fuzz(func(t *testing.T, search1, replace1, search2, replace2, file1 string) {
+		if filePath("File: "+file1) != file1 {
+			file1 = ""
+		}
 		var blocks []Block
-		for _, b := range []Block{{Search: search1, Replace: replace1}, {Search: search2, Replace: replace2}} {
+		for _, b := range []Block{{Search: search1, Replace: replace1, File: file1}, {Search: search2, Replace: replace2}} {
 			if strings.TrimSpace(b.Search) == "" {
 				continue // an empty SEARCH is no edit; ParseBlocks rejects it
 			}
@@ -165,19 +174,32 @@ func FuzzApply(f *testing.F) {
 	f.Add(program, "    return out\n# EVOLVE-BLOCK-END\n", "x\n")
 	f.Add("a\nb", "b", "c\nd")
 	f.Add("// EVOLVE-BLOCK-START\nx\n// EVOLVE-BLOCK-END", "x\n", "// EVOLVE-BLOCK-END\n")
+	f.Add("=== file: a.py ===\nx\n=== file: b.py ===\nx\n", "x\n", "y\n=== file: c.py ===\n")
+	f.Add("=== file: a.py ===\n# EVOLVE-BLOCK-START\nx\n=== file: b.py ===\n# EVOLVE-BLOCK-END\n", "x\n", "y\n")
+	f.Add("=== file: a.py ===\n# EVOLVE-BLOCK-START\nx\n# EVOLVE-BLOCK-END\n=== file: b.py ===\nx\n", "x\n", "")
 	f.Fuzz(func(t *testing.T, code, search, replace string) {
 		blocks := []Block{{Search: search, Replace: replace}}
 		got, err := Apply(code, blocks)
 		regions, rerr := Regions(code)
 		if err != nil {
 			var aerr *ApplyError
-			if !errors.As(err, &aerr) && !errors.Is(err, ErrUnbalancedMarkers) {
-				t.Fatalf("Apply() error %v is neither an *ApplyError nor unbalanced markers", err)
+			if !errors.As(err, &aerr) && !errors.Is(err, ErrUnbalancedMarkers) && !errors.Is(err, ErrFileHeader) {
+				t.Fatalf("Apply() error %v is neither an *ApplyError nor unbalanced markers nor bad headers", err)
 			}
 			return
 		}
 		if rerr != nil {
 			t.Fatalf("Apply() succeeded on code with unbalanced markers: %v", rerr)
+		}
+		before, _ := bundle.Split(code)
+		after, aerr := bundle.Split(got)
+		if aerr != nil || len(after) != len(before) {
+			t.Fatalf("Apply() changed the files of the program: %v\nbefore %q\nafter  %q", aerr, code, got)
+		}
+		for i := range before {
+			if before[i].Path != after[i].Path {
+				t.Fatalf("file %d is %q after Apply(), was %q", i+1, after[i].Path, before[i].Path)
+			}
 		}
 		if len(regions) == 0 {
 			if hasMarker(got) {

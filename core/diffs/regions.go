@@ -3,7 +3,10 @@ package diffs
 import (
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
+
+	"github.com/asi-evolve/asi/sdk/bundle"
 )
 
 // Marker texts. A line containing one of them is a marker line, whatever
@@ -24,34 +27,49 @@ type Region struct {
 // any marker has no regions, and callers treat it as editable everywhere.
 // Markers that do not pair up (an END without a START, a START inside a
 // region, a region never closed, both markers on one line) are an error
-// wrapping ErrUnbalancedMarkers.
+// wrapping ErrUnbalancedMarkers. In a program of several files a region
+// lies inside one file: a START whose END is in a later file is never
+// closed. Headers that repeat a path are an error wrapping ErrFileHeader.
 func Regions(code string) ([]Region, error) {
+	l, err := layoutOf(code)
+	if err != nil {
+		return nil, err
+	}
 	var (
-		regions   []Region
-		open      = false
-		openLine  int
-		openStart int
+		regions    []Region
+		open       = false
+		openLine   int
+		openStart  int
+		nextHeader = 0 // index in l.secs of the next header line
 	)
 	for i, ln := range eachLine(code) {
+		if nextHeader < len(l.secs) && l.secs[nextHeader].HeaderLine == i+1 {
+			if open {
+				return nil, fmt.Errorf("line %s: %w: %s never closed by %s in %s; a region may not cross into %s",
+					l.where(openLine), ErrUnbalancedMarkers, StartMarker, EndMarker, l.secs[nextHeader-1].Path, l.secs[nextHeader].Path)
+			}
+			nextHeader++
+			continue
+		}
 		text := code[ln.start:ln.end]
 		hasStart := strings.Contains(text, StartMarker)
 		hasEnd := strings.Contains(text, EndMarker)
 		switch {
 		case hasStart && hasEnd:
-			return nil, fmt.Errorf("line %d: %w: %s and %s on one line", i+1, ErrUnbalancedMarkers, StartMarker, EndMarker)
+			return nil, fmt.Errorf("line %s: %w: %s and %s on one line", l.where(i+1), ErrUnbalancedMarkers, StartMarker, EndMarker)
 		case hasStart && open:
-			return nil, fmt.Errorf("line %d: %w: %s inside the region opened at line %d", i+1, ErrUnbalancedMarkers, StartMarker, openLine)
+			return nil, fmt.Errorf("line %s: %w: %s inside the region opened at line %d", l.where(i+1), ErrUnbalancedMarkers, StartMarker, openLine)
 		case hasStart:
 			open, openLine, openStart = true, i+1, ln.next
 		case hasEnd && !open:
-			return nil, fmt.Errorf("line %d: %w: %s without a %s before it", i+1, ErrUnbalancedMarkers, EndMarker, StartMarker)
+			return nil, fmt.Errorf("line %s: %w: %s without a %s before it", l.where(i+1), ErrUnbalancedMarkers, EndMarker, StartMarker)
 		case hasEnd:
 			regions = append(regions, Region{Start: openStart, End: ln.start})
 			open = false
 		}
 	}
 	if open {
-		return nil, fmt.Errorf("line %d: %w: %s never closed by %s", openLine, ErrUnbalancedMarkers, StartMarker, EndMarker)
+		return nil, fmt.Errorf("line %s: %w: %s never closed by %s", l.where(openLine), ErrUnbalancedMarkers, StartMarker, EndMarker)
 	}
 	return regions, nil
 }
@@ -63,8 +81,19 @@ func Regions(code string) ([]Region, error) {
 // end of the program. When old has no markers everything is editable and any
 // rewrite passes. A violation is a *RewriteError naming the first outside
 // line that differs; markers in old that do not pair up are an error
-// wrapping ErrUnbalancedMarkers.
+// wrapping ErrUnbalancedMarkers. When old is a program of several files,
+// rewrite must hold the same files, by the same header lines in the same
+// order, or the *RewriteError wraps ErrFileHeader.
 func CheckRewrite(old, rewrite string) error {
+	files, err := layoutOf(old)
+	if err != nil {
+		return fmt.Errorf("parent program: %w", err)
+	}
+	if files.secs != nil {
+		if err := checkFiles(files, rewrite); err != nil {
+			return err
+		}
+	}
 	oldRegions, err := Regions(old)
 	if err != nil {
 		return fmt.Errorf("parent program: %w", err)
@@ -92,9 +121,65 @@ func CheckRewrite(old, rewrite string) error {
 		if o.text == n.text {
 			continue
 		}
-		return firstDifference(o, n)
+		err := firstDifference(o, n)
+		if rerr, ok := err.(*RewriteError); ok && files.secs != nil {
+			// Name the file too: a model edits files, not one long text.
+			if got, lerr := layoutOf(rewrite); lerr == nil {
+				if k, inFile := got.fileOfLine(rerr.Line); k >= 0 {
+					rerr.Reason = fmt.Sprintf("in %s line %d: %s", got.secs[k].Path, inFile, rerr.Reason)
+				}
+			}
+		}
+		return err
 	}
 	return nil
+}
+
+// checkFiles reports whether rewrite holds the files of the parent laid
+// out by files, by the same header lines in the same order.
+func checkFiles(files layout, rewrite string) error {
+	want := files.paths()
+	fail := func(line int, reason string) error {
+		return &RewriteError{
+			Line: line,
+			Reason: fmt.Sprintf("%s; give all %d files, in this order, each beginning with its header line %s: %s",
+				reason, len(want), quote(bundle.Header("PATH")), strings.Join(want, ", ")),
+			Err: ErrFileHeader,
+		}
+	}
+	if first := firstLineOf(rewrite); !isHeader(first) {
+		return fail(1, fmt.Sprintf("the rewrite begins with %s, not with the header line of its first file", quote(first)))
+	}
+	got, err := layoutOf(rewrite)
+	if err != nil {
+		return fail(0, err.Error())
+	}
+	have := got.paths()
+	if slices.Equal(want, have) {
+		return nil
+	}
+	var parts []string
+	if missing := without(want, have); len(missing) > 0 {
+		parts = append(parts, "lacks "+strings.Join(missing, ", "))
+	}
+	if extra := without(have, want); len(extra) > 0 {
+		parts = append(parts, "has "+strings.Join(extra, ", ")+", which the parent does not")
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "has the files in the order "+strings.Join(have, ", "))
+	}
+	return fail(0, "the rewrite "+strings.Join(parts, " and "))
+}
+
+// without returns the items of a that are not in b, in order.
+func without(a, b []string) []string {
+	var out []string
+	for _, s := range a {
+		if !slices.Contains(b, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // segment is a stretch of text outside the regions and the number of its

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/asi-evolve/asi/core/store"
+	"github.com/asi-evolve/asi/sdk/bundle"
 )
 
 //go:embed templates/report.html.tmpl
@@ -66,6 +67,8 @@ func WriteHTML(w io.Writer, c *Campaign, plots []Plot, opt Options) error {
 		"inc":   func(i int) int { return i + 1 },
 		"first": FirstLine,
 		"join":  func(s []string) string { return strings.Join(s, ", ") },
+		"files": programFiles,
+		"lines": countLines,
 		"usd":   func(v float64) string { return fmt.Sprintf("$%.4f", v) },
 		"ms":    func(d time.Duration) string { return d.Round(time.Millisecond).String() },
 		"metrics": func(m map[string]float64) string {
@@ -115,4 +118,31 @@ func formatScore(n store.Node) string {
 		return "failed"
 	}
 	return fmt.Sprintf("%.6g", n.Score)
+}
+
+// programFiles returns the files of a program of several files, each shown
+// under its own heading; nil, for the whole text in one block, for a
+// program of one file or one that does not split.
+func programFiles(code string) []bundle.File {
+	if !bundle.IsBundle(code) {
+		return nil
+	}
+	files, err := bundle.Split(code)
+	if err != nil {
+		return nil
+	}
+	return files
+}
+
+// countLines says how many lines s has, "1 line" or "N lines"; a last
+// line without "\n" counts.
+func countLines(s string) string {
+	n := strings.Count(s, "\n")
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		n++
+	}
+	if n == 1 {
+		return "1 line"
+	}
+	return fmt.Sprintf("%d lines", n)
 }

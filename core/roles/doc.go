@@ -19,7 +19,8 @@
 //   - Offline edits only lines inside EVOLVE regions, found by
 //     diffs.Regions, and writes its edits with diffs.FormatBlocks, so the
 //     blocks it writes are the blocks diffs reads back. Each SEARCH text
-//     occurs exactly once in the parent.
+//     occurs exactly once in the parent; in a program of several files,
+//     once in its file, which the block names with a File line.
 //   - Offline is deterministic: its reply is a pure function of the
 //     request's parents and seed. It reads no prompt, reports zero usage
 //     and is llm.ModelFree, so llm.IsOffline knows its answers are no

@@ -92,8 +92,9 @@ func pickDonor(rng *rand.Rand, parents []llm.Parent, lines []string, regions []l
 	return &parents[fits[k]], fitLines[k]
 }
 
-// crossover copies 1-3 differing region lines from the donor.
-func crossover(rng *rand.Rand, lines []string, regions []lineRange, donorLines []string, donorID int64) []lineEdit {
+// crossover copies 1-3 differing region lines from the donor; where names
+// a line for the note.
+func crossover(rng *rand.Rand, lines []string, regions []lineRange, donorLines []string, donorID int64, where func(int) string) []lineEdit {
 	var differing []int
 	for _, r := range regions {
 		for ln := r.start; ln < r.end; ln++ {
@@ -108,7 +109,7 @@ func crossover(rng *rand.Rand, lines []string, regions []lineRange, donorLines [
 		ln := differing[idx]
 		edits = append(edits, lineEdit{
 			line: ln, old: lines[ln], new: donorLines[ln], crossed: true,
-			note: fmt.Sprintf("line %d taken from node %d", ln+1, donorID),
+			note: fmt.Sprintf("%s taken from node %d", where(ln), donorID),
 		})
 	}
 	return edits
@@ -127,8 +128,8 @@ func pickCount(rng *rand.Rand) int {
 }
 
 // mutateConstants perturbs one literal on each of 1-3 candidate lines not
-// already taken.
-func mutateConstants(rng *rand.Rand, lines []string, candidates [][]numberLiteral, taken map[int]bool) []lineEdit {
+// already taken; where names a line for the note.
+func mutateConstants(rng *rand.Rand, lines []string, candidates [][]numberLiteral, taken map[int]bool, where func(int) string) []lineEdit {
 	var free [][]numberLiteral
 	for _, c := range candidates {
 		if !taken[c[0].Line] {
@@ -147,7 +148,7 @@ func mutateConstants(rng *rand.Rand, lines []string, candidates [][]numberLitera
 		old := lines[lit.Line]
 		edits = append(edits, lineEdit{
 			line: lit.Line, old: old, new: old[:lit.Start] + text + old[lit.End:],
-			note: fmt.Sprintf("line %d: %s -> %s (%s)", lit.Line+1, lit.Text, text, how),
+			note: fmt.Sprintf("%s: %s -> %s (%s)", where(lit.Line), lit.Text, text, how),
 		})
 	}
 	return edits

@@ -10,6 +10,7 @@ import (
 
 	"github.com/asi-evolve/asi/core/diffs"
 	"github.com/asi-evolve/asi/core/llm"
+	"github.com/asi-evolve/asi/sdk/bundle"
 )
 
 // Offline is the offline search operator: a Provider that needs no model
@@ -70,6 +71,15 @@ func research(parents []llm.Parent, seed int64) (string, error) {
 		return "", fmt.Errorf("%w: no line between %s and %s", ErrNoEvolveBlock, diffs.StartMarker, diffs.EndMarker)
 	}
 
+	files := fileRanges(code, len(lines))
+	where := func(ln int) string { return fmt.Sprintf("line %d", ln+1) }
+	if files != nil {
+		where = func(ln int) string {
+			f := files[fileOf(files, ln)]
+			return fmt.Sprintf("%s line %d", f.path, ln-f.lines.start+1)
+		}
+	}
+
 	candidates := mutationCandidates(lines, regions)
 	donor, donorLines := pickDonor(rng, parents, lines, regions)
 
@@ -88,21 +98,21 @@ func research(parents []llm.Parent, seed int64) (string, error) {
 
 	var edits []lineEdit
 	if cross {
-		edits = crossover(rng, lines, regions, donorLines, donor.NodeID)
+		edits = crossover(rng, lines, regions, donorLines, donor.NodeID, where)
 	}
 	if mutate {
 		taken := map[int]bool{}
 		for _, e := range edits {
 			taken[e.line] = true
 		}
-		edits = append(edits, mutateConstants(rng, lines, candidates, taken)...)
+		edits = append(edits, mutateConstants(rng, lines, candidates, taken, where)...)
 	}
 	if len(edits) == 0 {
 		return "", fmt.Errorf("%w: every mutation left its constant unchanged", ErrNothingToEdit)
 	}
 	slices.SortFunc(edits, func(a, b lineEdit) int { return a.line - b.line })
 
-	blocks, err := diffBlocks(code, lines, regions, edits)
+	blocks, err := diffBlocks(code, lines, regions, files, edits)
 	if err != nil {
 		return "", err
 	}
@@ -133,52 +143,128 @@ func lineRegions(code string) ([]lineRange, error) {
 	return out, nil
 }
 
+// fileRange is one file of a program of several files: its path and the
+// lines of its content, header excluded.
+type fileRange struct {
+	path  string
+	lines lineRange
+}
+
+// fileRanges returns the files of code, whose strings.Split has n lines,
+// or nil for a program of one file. Regions has already read the headers.
+func fileRanges(code string, n int) []fileRange {
+	secs, err := bundle.Sections(code)
+	if err != nil || secs == nil {
+		return nil
+	}
+	out := make([]fileRange, len(secs))
+	for i, s := range secs {
+		end := n
+		if i+1 < len(secs) {
+			end = secs[i+1].HeaderLine - 1
+		}
+		out[i] = fileRange{path: s.Path, lines: lineRange{s.HeaderLine, end}}
+	}
+	return out
+}
+
+// fileOf returns the index of the file holding line ln, or 0 when files
+// is nil (the program is its own one file).
+func fileOf(files []fileRange, ln int) int {
+	for i, f := range files {
+		if f.lines.contains(ln) {
+			return i
+		}
+	}
+	return 0
+}
+
 // diffBlock is one SEARCH/REPLACE pair over parent lines [start, end); its
-// texts are the joined lines without a final "\n".
+// texts are the joined lines without a final "\n". file is the path of
+// its file in a program of several files, else "".
 type diffBlock struct {
 	start, end      int
 	search, replace string
+	file            string
 }
 
 // diffBlocks turns line edits into SEARCH/REPLACE blocks whose SEARCH text
-// occurs exactly once in code, widening each block with neighbouring lines
-// (inside its region first) until it does, and checks that applying them in
-// order yields the edited program.
-func diffBlocks(code string, lines []string, regions []lineRange, edits []lineEdit) ([]diffBlock, error) {
+// occurs exactly once in its file (the whole code for a program of one
+// file), widening each block with neighbouring lines (inside its region
+// first) until it does, and checks that applying them in order yields the
+// edited program. A block never reaches past its file, so never holds a
+// header line.
+func diffBlocks(code string, lines []string, regions []lineRange, files []fileRange, edits []lineEdit) ([]diffBlock, error) {
 	edited := slices.Clone(lines)
 	for _, e := range edits {
 		edited[e.line] = e.new
 	}
 	want := strings.Join(edited, "\n")
+	// A block must be unique in its own file: the whole code, or each file
+	// of a program of several files.
+	scopes := []lineRange{{0, len(lines)}}
+	if files != nil {
+		scopes = scopes[:0]
+		for _, f := range files {
+			scopes = append(scopes, f.lines)
+		}
+	}
+	check := func(blocks []diffBlock) bool {
+		if files == nil {
+			return applyBlocks(code, blocks) == want
+		}
+		// Each SEARCH is unique in its file only: apply as diffs does.
+		var dblocks []diffs.Block
+		for _, b := range blocks {
+			dblocks = append(dblocks, diffs.Block{Search: b.search + "\n", Replace: b.replace + "\n", File: b.file})
+		}
+		got, err := diffs.Apply(code, dblocks)
+		return err == nil && got == want
+	}
 
 	var spans []lineRange
 	for _, e := range edits {
-		spans = append(spans, uniqueSpan(code, lines, regions, lineRange{e.line, e.line + 1}))
+		spans = append(spans, uniqueSpan(lines, regions, scopes[fileOf(files, e.line)], lineRange{e.line, e.line + 1}))
 	}
-	blocks := makeBlocks(lines, edited, mergeSpans(spans))
-	if applyBlocks(code, blocks) == want {
+	blocks := makeBlocks(lines, edited, files, mergeSpans(spans))
+	if check(blocks) {
 		return blocks, nil
 	}
 	// A replacement created a second copy of a later SEARCH text: fall back
-	// to one block spanning every edit.
-	whole := uniqueSpan(code, lines, regions, lineRange{edits[0].line, edits[len(edits)-1].line + 1})
-	blocks = makeBlocks(lines, edited, []lineRange{whole})
-	if applyBlocks(code, blocks) != want {
+	// to one block spanning every edit of each file.
+	var wholes []lineRange
+	for k, scope := range scopes {
+		first, last := -1, -1
+		for _, e := range edits {
+			if fileOf(files, e.line) == k {
+				if first < 0 {
+					first = e.line
+				}
+				last = e.line
+			}
+		}
+		if first >= 0 {
+			wholes = append(wholes, uniqueSpan(lines, regions, scope, lineRange{first, last + 1}))
+		}
+	}
+	blocks = makeBlocks(lines, edited, files, wholes)
+	if !check(blocks) {
 		return nil, fmt.Errorf("cannot express the edit as SEARCH/REPLACE blocks that match once")
 	}
 	return blocks, nil
 }
 
-// uniqueSpan widens span until its text occurs once in code, first within
-// the region holding it, then across the whole program.
-func uniqueSpan(code string, lines []string, regions []lineRange, span lineRange) lineRange {
+// uniqueSpan widens span until its text occurs once in scope, the lines of
+// its file, first within the region holding it, then across the file.
+func uniqueSpan(lines []string, regions []lineRange, scope lineRange, span lineRange) lineRange {
+	text := strings.Join(lines[scope.start:scope.end], "\n")
 	unique := func(s lineRange) bool {
-		return strings.Count(code, strings.Join(lines[s.start:s.end], "\n")) == 1
+		return strings.Count(text, strings.Join(lines[s.start:s.end], "\n")) == 1
 	}
-	bounds := []lineRange{{0, len(lines)}}
+	bounds := []lineRange{scope}
 	for _, r := range regions {
 		if r.contains(span.start) && r.contains(span.end-1) {
-			bounds = []lineRange{r, {0, len(lines)}}
+			bounds = []lineRange{r, scope}
 		}
 	}
 	for _, b := range bounds {
@@ -209,14 +295,18 @@ func mergeSpans(spans []lineRange) []lineRange {
 	return out
 }
 
-func makeBlocks(lines, edited []string, spans []lineRange) []diffBlock {
+func makeBlocks(lines, edited []string, files []fileRange, spans []lineRange) []diffBlock {
 	var blocks []diffBlock
 	for _, s := range spans {
-		blocks = append(blocks, diffBlock{
+		b := diffBlock{
 			start: s.start, end: s.end,
 			search:  strings.Join(lines[s.start:s.end], "\n"),
 			replace: strings.Join(edited[s.start:s.end], "\n"),
-		})
+		}
+		if files != nil {
+			b.file = files[fileOf(files, s.start)].path
+		}
+		blocks = append(blocks, b)
 	}
 	return blocks
 }
@@ -270,7 +360,7 @@ func renderReply(parent llm.Parent, seed int64, edits []lineEdit, blocks []diffB
 	for _, blk := range blocks {
 		// Formatted one at a time: the blocks follow each other with no
 		// blank line between them, as recorded replies have them.
-		b.WriteString(diffs.FormatBlocks([]diffs.Block{{Search: blk.search + "\n", Replace: blk.replace + "\n"}}))
+		b.WriteString(diffs.FormatBlocks([]diffs.Block{{Search: blk.search + "\n", Replace: blk.replace + "\n", File: blk.file}}))
 	}
 	b.WriteString("</diff>\n")
 	return b.String()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/asi-evolve/asi/core/diffs"
 	"github.com/asi-evolve/asi/core/llm"
+	"github.com/asi-evolve/asi/sdk/bundle"
 )
 
 type searchReplace struct{ search, replace string }
@@ -407,5 +408,71 @@ func TestFormatFloatLike(t *testing.T) {
 				t.Errorf("formatFloatLike(%q, %v) = %q, %v; want %q", tt.orig, tt.nv, got, ok, tt.want)
 			}
 		})
+	}
+}
+
+// TestOfflineBundle runs the offline researcher on a program of two files
+// whose regions share a line, the whole of train.py's region, so a SEARCH
+// text is unique only within its file: each reply must apply with diffs.Apply,
+// name its files, leave headers and the read-only file alone, and over
+// the seeds reach both files.
+func TestOfflineBundle(t *testing.T) {
+	files := []bundle.File{
+		{Path: "pkg/model.py", Content: "import math\n# EVOLVE-BLOCK-START\nwidth = 8\nlr = 0.1\n# EVOLVE-BLOCK-END\n"},
+		{Path: "train.py", Content: "# EVOLVE-BLOCK-START\nlr = 0.1\n# EVOLVE-BLOCK-END\nmain(3)\n"},
+		{Path: "README.md", Content: "lr = 0.1\nsteps = 100\n"},
+	}
+	code, err := bundle.Join(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	donor := strings.ReplaceAll(code, "lr = 0.1", "lr = 0.3")
+	edited := map[string]int{}
+	named := false
+	for seed := range int64(40) {
+		parents := []llm.Parent{{NodeID: 1, Code: code}}
+		if seed%2 == 1 {
+			parents = append(parents, llm.Parent{NodeID: 2, Code: donor})
+		}
+		r, err := diffs.ParseReply(research1(t, seed, parents...))
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		for _, b := range r.Blocks {
+			if b.File != "pkg/model.py" && b.File != "train.py" {
+				t.Errorf("seed %d: block names file %q, want a file with a region", seed, b.File)
+			}
+		}
+		got, err := diffs.Apply(code, r.Blocks)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if err := diffs.CheckRewrite(code, got); err != nil {
+			t.Fatalf("seed %d: the edit left the regions: %v", seed, err)
+		}
+		after, err := bundle.Split(got)
+		if err != nil || len(after) != len(files) {
+			t.Fatalf("seed %d: files after the edit = %+v, %v", seed, after, err)
+		}
+		for i, f := range after {
+			if f.Path != files[i].Path {
+				t.Fatalf("seed %d: file %d is %q, want %q", seed, i+1, f.Path, files[i].Path)
+			}
+			if f.Content != files[i].Content {
+				edited[f.Path]++
+			}
+		}
+		named = named || strings.Contains(r.Motivation, "train.py line ")
+	}
+	for _, f := range files[:2] {
+		if edited[f.Path] == 0 {
+			t.Errorf("over 40 seeds no edit landed in %s; edits per file: %v", f.Path, edited)
+		}
+	}
+	if edited["README.md"] > 0 {
+		t.Errorf("the read-only README.md was edited %d times", edited["README.md"])
+	}
+	if !named {
+		t.Error("no motivation names a line as \"train.py line N\"")
 	}
 }

@@ -11,8 +11,10 @@ import (
 	"strings"
 	"text/template"
 
+	"github.com/asi-evolve/asi/core/diffs"
 	"github.com/asi-evolve/asi/core/llm"
 	"github.com/asi-evolve/asi/core/task"
+	"github.com/asi-evolve/asi/sdk/bundle"
 )
 
 //go:embed templates/*.tmpl
@@ -46,13 +48,56 @@ func render(name string, data any) string {
 
 // ResearcherPrompt builds the researcher's request. nodes[0] is the parent
 // the edit applies to; cognition holds retrieved knowledge, best first.
+// When the parent is a program of several files (package bundle) the
+// prompt lists them and asks for a File line before each block.
 func ResearcherPrompt(desc task.Description, nodes []Node, cognition []string) []llm.Message {
+	var files []programFile
+	if len(nodes) > 0 {
+		files = programFiles(nodes[0].Code)
+	}
+	editable := ""
+	for _, f := range files {
+		if f.Editable {
+			editable = f.Path
+			break
+		}
+	}
 	text := render("researcher.tmpl", struct {
 		Task      task.Description
 		Nodes     []Node
 		Cognition []string
-	}{desc, nodes, cognition})
+		Files     []programFile
+		Editable  string // the first file that may change, for the example
+	}{desc, nodes, cognition, files, editable})
 	return []llm.Message{{Role: "user", Content: text}}
+}
+
+// programFile is one file of a program as the researcher prompt lists it.
+type programFile struct {
+	Path     string
+	Editable bool // holds an EVOLVE region, or the program has none
+}
+
+// programFiles lists the files of a program of several files, nil for a
+// program of one file or one whose headers or markers are invalid (then
+// no edit applies, and the prompt stays the plain one).
+func programFiles(code string) []programFile {
+	secs, err := bundle.Sections(code)
+	if err != nil || secs == nil {
+		return nil
+	}
+	regions, err := diffs.Regions(code)
+	if err != nil {
+		return nil
+	}
+	files := make([]programFile, len(secs))
+	for i, s := range secs {
+		files[i] = programFile{Path: s.Path, Editable: len(regions) == 0}
+		for _, r := range regions {
+			files[i].Editable = files[i].Editable || s.Start <= r.Start && r.Start < s.End
+		}
+	}
+	return files
 }
 
 // RetryPrompt continues a researcher conversation whose edit could not be

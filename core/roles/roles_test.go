@@ -33,6 +33,50 @@ func TestResearcherPromptShowsContext(t *testing.T) {
 	}
 }
 
+func TestResearcherPromptFiles(t *testing.T) {
+	bundled := "=== file: README.md ===\nnotes\n=== file: pkg/model.py ===\n# EVOLVE-BLOCK-START\nx = 1\n# EVOLVE-BLOCK-END\n"
+	tests := []struct {
+		name   string
+		code   string
+		want   []string
+		absent []string
+	}{
+		{
+			name: "several files",
+			code: bundled,
+			want: []string{
+				"The program is 2 files, each beginning with its own line `=== file: PATH ===`:\n" +
+					"- README.md (no EVOLVE region: read only)\n" +
+					"- pkg/model.py (has EVOLVE regions: you may change it)\n" +
+					"Header lines never change. Put a line `File: PATH` just before each\n<<<<<<< SEARCH to name the file that block edits. Answer in exactly this form:",
+				"<diff>\nFile: pkg/model.py\n<<<<<<< SEARCH\n",
+				"instead of <diff>. It holds all\n2 files, in the order above, each beginning with its header line.\n",
+			},
+		},
+		{
+			name:   "one file",
+			code:   "# EVOLVE-BLOCK-START\nx = 1\n# EVOLVE-BLOCK-END\n",
+			want:   []string{"markers may change. Answer in exactly this form:", "<diff>\n<<<<<<< SEARCH\n", "instead of <diff>.\n"},
+			absent: []string{"File:", "files"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text := ResearcherPrompt(desc, []Node{{ID: 1, Code: tt.code}}, nil)[0].Content
+			for _, want := range tt.want {
+				if !strings.Contains(text, want) {
+					t.Errorf("prompt lacks %q:\n%s", want, text)
+				}
+			}
+			for _, no := range tt.absent {
+				if strings.Contains(text, no) {
+					t.Errorf("prompt has %q:\n%s", no, text)
+				}
+			}
+		})
+	}
+}
+
 func TestRetryPromptKeepsHistory(t *testing.T) {
 	history := ResearcherPrompt(desc, []Node{{ID: 1, Code: "x"}}, nil)
 	msgs := RetryPrompt(history, "bad reply", "block 1: SEARCH text not found")

@@ -50,6 +50,10 @@ type Description struct {
 	// FeatureDimensions name metrics used as MAP-Elites feature axes.
 	FeatureDimensions []string
 	Stages            []Stage
+
+	// RunsOn says where and how candidates run, for `asi plan`; empty for
+	// the usual (the sandbox).
+	RunsOn string
 }
 
 // Candidate is one program to evaluate.

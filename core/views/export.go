@@ -32,10 +32,14 @@ type exportRecord struct {
 	EvalMS     int64              `json:"eval_ms"`
 	CreatedAt  string             `json:"created_at"`
 	Code       string             `json:"code"`
+	// Files lists a program of several files (its code stays whole in
+	// Code); absent for one file, or when a path is invalid.
+	Files []ProgramFile `json:"files,omitempty"`
 }
 
-// Export writes every node: jsonl (one object a line, with code) or csv (a
-// column per metric, without code).
+// Export writes every node: jsonl (one object a line, with code, and the
+// files of a program of several files) or csv (a column per metric,
+// without code).
 func Export(w io.Writer, nodes []store.Node, format string) error {
 	switch format {
 	case "jsonl":
@@ -48,6 +52,9 @@ func Export(w io.Writer, nodes []store.Node, format string) error {
 				s := n.Score
 				r.Score = &s
 			}
+			// One node with a bad path must not stop the export; its code
+			// is still there, and scripts write files only from Files.
+			r.Files, _ = ProgramFiles(n.Code)
 			if err := enc.Encode(r); err != nil {
 				return fmt.Errorf("export node %d: %w", n.ID, err)
 			}

@@ -15,11 +15,19 @@ type NodeDetail struct {
 	store.Node
 	Artifacts []string     `json:"artifacts"`
 	Calls     []store.Call `json:"llm_calls"`
+	// Files lists a program of several files; Node fills it, and it is
+	// absent for a program of one file.
+	Files []ProgramFile `json:"files,omitempty"`
 }
 
 // Node renders one node in full.
 func (v View) Node(d NodeDetail, primary string) error {
 	if v.JSON {
+		if d.Files == nil {
+			// A bad path is shown in text; JSON lists only files a
+			// script may safely write.
+			d.Files, _ = ProgramFiles(d.Code)
+		}
 		return v.json(d)
 	}
 	n := d.Node
@@ -39,7 +47,7 @@ func (v View) Node(d NodeDetail, primary string) error {
 	section(w, "Error", n.Error)
 	section(w, "Feedback", n.Feedback)
 	section(w, "Analysis", n.Analysis)
-	section(w, "Code", n.Code)
+	programSection(w, n.Code)
 	if len(d.Artifacts) > 0 {
 		fmt.Fprintf(w, "\nArtifacts: %s\n", strings.Join(d.Artifacts, ", "))
 	}
@@ -61,15 +69,51 @@ func section(w io.Writer, title, body string) {
 	fmt.Fprintf(w, "\n%s:\n%s\n", title, strings.TrimRight(body, "\n"))
 }
 
+// bestJSON is the node best -json prints, with the files of a program of
+// several files.
+type bestJSON struct {
+	store.Node
+	Files []ProgramFile `json:"files,omitempty"`
+}
+
 // Best prints the best program: only its code in text mode, so that
-// `asi best > best.go` works.
+// `asi best > best.go` works. In JSON, a program of several files gains
+// its files; one whose paths are invalid is an error.
 func (v View) Best(n store.Node) error {
 	if v.JSON {
-		return v.json(n)
+		files, err := ProgramFiles(n.Code)
+		if err != nil {
+			return fmt.Errorf("node %d: %w", n.ID, err)
+		}
+		return v.json(bestJSON{Node: n, Files: files})
 	}
 	_, err := io.WriteString(v.W, n.Code)
 	if !strings.HasSuffix(n.Code, "\n") {
 		fmt.Fprintln(v.W)
 	}
+	return err
+}
+
+// BestFilesHint tells, on stderr, that the joined text printed is a
+// program of several files and how to get them as a folder.
+func (v View) BestFilesHint(files int) {
+	fmt.Fprintf(v.W, "program of %d files; `asi best -o DIR` writes them as a folder\n", files)
+}
+
+// BestWritten says where best -o wrote the program of node id: the file
+// path, or the folder path with files (nil for a program of one file).
+func (v View) BestWritten(id int64, path string, files []string) error {
+	if v.JSON {
+		return v.json(struct {
+			Node  int64    `json:"node"`
+			Path  string   `json:"path"`
+			Files []string `json:"files,omitempty"`
+		}{id, path, files})
+	}
+	if files == nil {
+		_, err := fmt.Fprintf(v.W, "Wrote the program of node %d to %s\n", id, path)
+		return err
+	}
+	_, err := fmt.Fprintf(v.W, "Wrote the program of node %d to %s/ (%d files: %s)\n", id, path, len(files), strings.Join(files, ", "))
 	return err
 }

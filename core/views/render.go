@@ -36,6 +36,8 @@ type Plan struct {
 	Executors  []string          `json:"executors"`
 	Cognition  string            `json:"cognition"`
 	Resume     string            `json:"resume"`
+	// RunsOn is where the task runs candidates, when not the sandbox.
+	RunsOn string `json:"runs_on,omitempty"`
 }
 
 // Plan renders a plan.
@@ -52,6 +54,9 @@ func (v View) Plan(p Plan) error {
 	fmt.Fprintf(w, "  analyzer:    %s\n", p.Analyzer)
 	fmt.Fprintf(w, "  sampler:     %s\n", p.Sampler)
 	fmt.Fprintf(w, "  sandbox:     %s\n", kv(p.Sandbox))
+	if p.RunsOn != "" {
+		fmt.Fprintf(w, "  runs on:     %s\n", p.RunsOn)
+	}
 	// One executor a line: each names the isolation its jobs get and why.
 	fmt.Fprintf(w, "  executors:   %s\n", strings.Join(p.Executors, "\n               "))
 	fmt.Fprintf(w, "  cognition:   %s\n", p.Cognition)

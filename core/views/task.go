@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -57,5 +58,22 @@ func (v View) TaskCheck(c TaskCheck, stderr io.Writer) error {
 		fmt.Fprintf(w, "  metric:  %s = %.6g\n", name, c.Metrics[name])
 	}
 	_, err := fmt.Fprintf(w, "  wall:    %s\n", c.Wall.Round(time.Millisecond))
+	return err
+}
+
+// Imported is what `asi import` wrote.
+type Imported struct {
+	File, Kind, Name string
+	// Unmapped names the settings with no counterpart, left as comments.
+	Unmapped []string
+}
+
+// Imported says where the campaign file is and what to run next.
+func (v View) Imported(i Imported) error {
+	fmt.Fprintf(v.W, "Wrote %s: campaign %q runs the %s folder's evaluator through the script task.\n", i.File, i.Name, i.Kind)
+	if len(i.Unmapped) > 0 {
+		fmt.Fprintf(v.W, "%d setting(s) have no counterpart and are comments in the file: %s.\n", len(i.Unmapped), strings.Join(i.Unmapped, ", "))
+	}
+	_, err := fmt.Fprintf(v.W, "\nCheck it with:  asi task check %s\nRun it with:    asi apply %s\n", i.File, i.File)
 	return err
 }

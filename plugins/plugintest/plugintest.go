@@ -16,6 +16,7 @@ var TaskPackages = []string{
 	"github.com/asi-evolve/asi/tasks/datacuration",
 	"github.com/asi-evolve/asi/tasks/linearattention",
 	"github.com/asi-evolve/asi/tasks/optimizer",
+	"github.com/asi-evolve/asi/tasks/script",
 }
 
 // Build compiles the main package pkg (an import path or a directory) into

@@ -402,6 +402,8 @@ async function pageNode(name, id) {
   if (!n.parent) diff.append(h("div", { class: "ln hunk" }, h("span", { class: "code" }, "No parent: this is where the campaign started. The whole program is below.")));
   else if (!n.diff.length) diff.append(h("div", { class: "ln hunk" }, h("span", { class: "code" }, "Same program as its parent.")));
   for (const d of n.diff) {
+    // A program of several files: each file opens with a heading line.
+    if (d.change) { diff.append(h("div", { class: "ln file " + d.change }, h("span", { class: "code" }, d.text))); continue; }
     const cls = { "+": "add", "-": "del", "@": "hunk", " ": "ctx" }[d.op];
     diff.append(h("div", { class: "ln diff-line " + cls }, h("span", { class: "no" }, d.old || ""), h("span", { class: "no" }, d.new || ""),
       h("span", { class: "code" }, d.op === "@" ? d.text : highlight(d.text))));

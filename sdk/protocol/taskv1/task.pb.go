@@ -130,8 +130,11 @@ type DescribeResponse struct {
 	FeatureDimensions []string   `protobuf:"bytes,12,rep,name=feature_dimensions,json=featureDimensions,proto3" json:"feature_dimensions,omitempty"`
 	Stages            []*Stage   `protobuf:"bytes,13,rep,name=stages,proto3" json:"stages,omitempty"`
 	ConfigSchema      []*Setting `protobuf:"bytes,14,rep,name=config_schema,json=configSchema,proto3" json:"config_schema,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// Where and how candidates run with this configuration, one line for
+	// `asi plan` (such as "jobs of the campaign's executor, in its jail").
+	RunsOn        string `protobuf:"bytes,15,opt,name=runs_on,json=runsOn,proto3" json:"runs_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *DescribeResponse) Reset() {
@@ -260,6 +263,13 @@ func (x *DescribeResponse) GetConfigSchema() []*Setting {
 		return x.ConfigSchema
 	}
 	return nil
+}
+
+func (x *DescribeResponse) GetRunsOn() string {
+	if x != nil {
+		return x.RunsOn
+	}
+	return ""
 }
 
 type Metric struct {
@@ -1062,7 +1072,7 @@ var File_asi_task_v1_task_proto protoreflect.FileDescriptor
 const file_asi_task_v1_task_proto_rawDesc = "" +
 	"\n" +
 	"\x16asi/task/v1/task.proto\x12\vasi.task.v1\x1a\x1cgoogle/protobuf/struct.proto\"\x11\n" +
-	"\x0fDescribeRequest\"\x9d\x04\n" +
+	"\x0fDescribeRequest\"\xb6\x04\n" +
 	"\x10DescribeResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12!\n" +
@@ -1079,7 +1089,8 @@ const file_asi_task_v1_task_proto_rawDesc = "" +
 	"\tdirection\x18\v \x01(\x0e2\x16.asi.task.v1.DirectionR\tdirection\x12-\n" +
 	"\x12feature_dimensions\x18\f \x03(\tR\x11featureDimensions\x12*\n" +
 	"\x06stages\x18\r \x03(\v2\x12.asi.task.v1.StageR\x06stages\x129\n" +
-	"\rconfig_schema\x18\x0e \x03(\v2\x14.asi.task.v1.SettingR\fconfigSchema\">\n" +
+	"\rconfig_schema\x18\x0e \x03(\v2\x14.asi.task.v1.SettingR\fconfigSchema\x12\x17\n" +
+	"\aruns_on\x18\x0f \x01(\tR\x06runsOn\">\n" +
 	"\x06Metric\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\"L\n" +

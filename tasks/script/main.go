@@ -1,0 +1,7 @@
+package main
+
+import "github.com/asi-evolve/asi/sdk"
+
+func main() { sdk.Serve(newTask) }
+
+func newTask() sdk.Task { return &Task{} }

@@ -1,0 +1,4 @@
+# EVOLVE-BLOCK-START
+def attack():
+    return {}
+# EVOLVE-BLOCK-END
