@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -178,4 +179,65 @@ func TestMultiFileExampleEditsBothFiles(t *testing.T) {
 		}
 	}
 	t.Logf("edits per file over %d nodes: %v", len(nodes), edited)
+}
+
+// TestScriptTaskCheckFailures: `asi task check` on a script task names
+// what is wrong with the initial program or its evaluator.
+func TestScriptTaskCheckFailures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs evaluators")
+	}
+	bin := buildAsi(t)
+	const evaluator = "import importlib.util, math, time\n" +
+		"def evaluate(path):\n" +
+		"    spec = importlib.util.spec_from_file_location('p', path)\n" +
+		"    m = importlib.util.module_from_spec(spec)\n" +
+		"    spec.loader.exec_module(m)\n" +
+		"    return {'combined_score': m.score()}\n"
+	const marked = "# EVOLVE-BLOCK-START\ndef score():\n    return %s\n# EVOLVE-BLOCK-END\n"
+	tests := []struct {
+		name, program string
+		want          []string
+	}{
+		{"ok", fmt.Sprintf(marked, "0.5"), nil},
+		{"no markers", "def score():\n    return 0.5\n", []string{"no editable region", "EVOLVE-BLOCK-START"}},
+		{"does not build", fmt.Sprintf(marked, "0.5 +"), []string{"failed its evaluation", "SyntaxError"}},
+		{"nan metric", fmt.Sprintf(marked, "float('nan')"), []string{"not a finite number", "combined_score is NaN"}},
+		{"hangs", fmt.Sprintf(marked, "__import__('time').sleep(600)"), []string{"failed its evaluation", "timed_out"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			for d := root; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
+				_ = os.Chmod(d, 0o711)
+			}
+			files := map[string]string{
+				"evaluator.py": evaluator, "initial_program.py": tt.program,
+				"campaign.hcl": "campaign \"check\" {\n  task = \"script\"\n}\n\ntask {\n  contract  = \"openevolve\"\n" +
+					"  evaluator = \"evaluator.py\"\n  initial   = \"initial_program.py\"\n  timeout   = \"2s\"\n}\n\nexecutor \"local\" {}\n",
+			}
+			for name, src := range files {
+				if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			cmd := exec.Command(bin, "task", "check", filepath.Join(root, "campaign.hcl"))
+			cmd.Dir = root
+			out, err := cmd.CombinedOutput()
+			if tt.want == nil {
+				if err != nil || !strings.Contains(string(out), "combined_score = 0.5") {
+					t.Fatalf("want a pass with the score: %v\n%s", err, out)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("check passed; want it to fail:\n%s", out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(out), w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
 }

@@ -110,15 +110,15 @@ func (f *folder) note(section, key string, value any, why string) {
 	if f.notes == nil {
 		f.notes = map[string][]string{}
 	}
-	f.notes[section] = append(f.notes[section], fmt.Sprintf("%s = %s: %s", key, short(value), why))
+	f.notes[section] = append(f.notes[section], fmt.Sprintf("%s = %s: %s", short(key), short(value), why))
 	f.unmapped = append(f.unmapped, key)
 }
 
 func short(v any) string {
 	s := strings.TrimSpace(fmt.Sprint(v))
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 60 {
-		s = s[:57] + "..."
+	if r := []rune(s); len(r) > 60 { // by runes: a cut rune is not UTF-8
+		s = string(r[:57]) + "..."
 	}
 	return s
 }

@@ -39,8 +39,10 @@ func readOpenEvolve(dir string) (folder, error) {
 				"num_islands":        func(v any) { f.islands, _ = asInt(v) },
 				"migration_interval": func(v any) { f.migration, _ = asInt(v) },
 				"migration_rate":     func(v any) { f.rate, _ = asFloat(v) },
-				"population_size":    func(v any) { f.note("database", "population_size", v, "asi keeps every node; samplers choose among them") },
-				"archive_size":       func(v any) { f.note("database", "archive_size", v, "asi keeps every node; samplers choose among them") },
+				"population_size": func(v any) {
+					f.note("database", "population_size", v, "asi keeps every node; samplers choose among them")
+				},
+				"archive_size": func(v any) { f.note("database", "archive_size", v, "asi keeps every node; samplers choose among them") },
 			})
 		case "evaluator":
 			f.readSection("evaluator", v, map[string]func(any){

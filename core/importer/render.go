@@ -4,13 +4,38 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
-// hclString quotes s for HCL: Go's escapes, with HCL's template sequences
-// "${" and "%{" escaped so text is never read as an expression.
+// hclString quotes s for HCL, using only the escapes HCL knows (\n, \r,
+// \t, \", \\ and \uNNNN; Go's \a, \f, \v and \xNN are not HCL), with
+// HCL's template sequences "${" and "%{" escaped so text is never read as
+// an expression. Bytes that are not UTF-8 become U+FFFD.
 func hclString(s string) string {
-	q := strconv.Quote(s)
-	q = strings.ReplaceAll(q, "${", "$${")
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f || !unicode.IsPrint(r) && r <= 0xFFFF:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		case !unicode.IsPrint(r):
+			fmt.Fprintf(&b, `\U%08X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	q := strings.ReplaceAll(b.String(), "${", "$${")
 	return strings.ReplaceAll(q, "%{", "%%{")
 }
 

@@ -156,8 +156,9 @@ func (t *Task) Evaluate(ctx context.Context, cand sdk.Candidate, stage int, seed
 // that failed, timed out or left no result is an invalid candidate with
 // the log's end as feedback; an executor that cannot run jobs is an error.
 func (c *config) runAsJob(ctx context.Context, exec sdk.Executor, spec jobSpec, cand sdk.Candidate, stage int, seed int64) (sdk.Result, error) {
+	noExecutor := errors.New(`script task: the campaign has no executor; add executor "local" {} (or use isolation = "wasm" in the task block)`)
 	if exec == nil {
-		return sdk.Result{}, errors.New(`script task: the campaign has no executor; add executor "local" {} (or use isolation = "wasm" in the task block)`)
+		return sdk.Result{}, noExecutor
 	}
 	id, err := exec.Submit(ctx, sdk.Job{
 		Key:       jobKey(cand, stage, seed),
@@ -168,6 +169,9 @@ func (c *config) runAsJob(ctx context.Context, exec sdk.Executor, spec jobSpec, 
 		Executor:  c.executor,
 		Outputs:   []string{spec.output},
 	})
+	if errors.Is(err, sdk.ErrNoExecutor) {
+		return sdk.Result{}, noExecutor
+	}
 	if err != nil {
 		return sdk.Result{}, fmt.Errorf("script task: submit: %w", err)
 	}
