@@ -373,7 +373,7 @@ func coreDescription(name string, d sdk.Description) (task.Description, error) {
 	out := task.Description{
 		Name: d.Name, Version: d.Version, Statement: d.Statement, Language: d.Language,
 		InitialProgram: d.InitialProgram, Primary: d.Primary, FeatureDimensions: d.FeatureDimensions,
-		RunsOn: d.RunsOn,
+		RunsOn: d.RunsOn, NeedsExecutor: d.NeedsExecutor,
 	}
 	switch d.Direction {
 	case sdk.Maximize:

@@ -61,6 +61,10 @@ type Description struct {
 	// RunsOn says where and how candidates run with the task's settings,
 	// one line for `asi plan`; empty when it is the usual (the sandbox).
 	RunsOn string
+	// NeedsExecutor says that, with the task's settings, candidates run as
+	// jobs of the campaign's executors: asi refuses a campaign file that
+	// declares none, at the task attribute.
+	NeedsExecutor bool
 }
 
 // Metric describes one number an evaluation reports.

@@ -18,7 +18,7 @@ func describeToWire(d Description) (*taskv1.DescribeResponse, error) {
 		Name: d.Name, Version: d.Version, ApiVersions: []string{APIVersion},
 		Statement: d.Statement, Language: d.Language, InitialProgram: d.InitialProgram,
 		EvolveStart: d.EvolveStart, EvolveEnd: d.EvolveEnd,
-		Primary: d.Primary, FeatureDimensions: d.FeatureDimensions, RunsOn: d.RunsOn,
+		Primary: d.Primary, FeatureDimensions: d.FeatureDimensions, RunsOn: d.RunsOn, NeedsExecutor: d.NeedsExecutor,
 	}
 	if out.EvolveStart == "" {
 		out.EvolveStart = EvolveStart
@@ -59,7 +59,7 @@ func describeFromWire(w *taskv1.DescribeResponse) Description {
 		Name: w.GetName(), Version: w.GetVersion(), APIVersions: w.GetApiVersions(),
 		Statement: w.GetStatement(), Language: w.GetLanguage(), InitialProgram: w.GetInitialProgram(),
 		EvolveStart: w.GetEvolveStart(), EvolveEnd: w.GetEvolveEnd(),
-		Primary: w.GetPrimary(), FeatureDimensions: w.GetFeatureDimensions(), RunsOn: w.GetRunsOn(),
+		Primary: w.GetPrimary(), FeatureDimensions: w.GetFeatureDimensions(), RunsOn: w.GetRunsOn(), NeedsExecutor: w.GetNeedsExecutor(),
 	}
 	switch w.GetDirection() {
 	case taskv1.Direction_DIRECTION_MAXIMIZE:

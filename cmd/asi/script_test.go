@@ -198,12 +198,14 @@ func TestScriptTaskCheckFailures(t *testing.T) {
 	tests := []struct {
 		name, program string
 		want          []string
+		executor      string // the campaign's executor block
 	}{
-		{"ok", fmt.Sprintf(marked, "0.5"), nil},
-		{"no markers", "def score():\n    return 0.5\n", []string{"no editable region", "EVOLVE-BLOCK-START"}},
-		{"does not build", fmt.Sprintf(marked, "0.5 +"), []string{"failed its evaluation", "SyntaxError"}},
-		{"nan metric", fmt.Sprintf(marked, "float('nan')"), []string{"not a finite number", "combined_score is NaN"}},
-		{"hangs", fmt.Sprintf(marked, "__import__('time').sleep(600)"), []string{"failed its evaluation", "timed_out"}},
+		{"ok", fmt.Sprintf(marked, "0.5"), nil, ""},
+		{"no executor", fmt.Sprintf(marked, "0.5"), []string{"Task needs an executor", `executor "local" {}`}, "none"},
+		{"no markers", "def score():\n    return 0.5\n", []string{"no editable region", "EVOLVE-BLOCK-START"}, ""},
+		{"does not build", fmt.Sprintf(marked, "0.5 +"), []string{"failed its evaluation", "SyntaxError"}, ""},
+		{"nan metric", fmt.Sprintf(marked, "float('nan')"), []string{"not a finite number", "combined_score is NaN"}, ""},
+		{"hangs", fmt.Sprintf(marked, "__import__('time').sleep(600)"), []string{"failed its evaluation", "timed_out"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -214,7 +216,10 @@ func TestScriptTaskCheckFailures(t *testing.T) {
 			files := map[string]string{
 				"evaluator.py": evaluator, "initial_program.py": tt.program,
 				"campaign.hcl": "campaign \"check\" {\n  task = \"script\"\n}\n\ntask {\n  contract  = \"openevolve\"\n" +
-					"  evaluator = \"evaluator.py\"\n  initial   = \"initial_program.py\"\n  timeout   = \"2s\"\n}\n\nexecutor \"local\" {}\n",
+					"  evaluator = \"evaluator.py\"\n  initial   = \"initial_program.py\"\n  timeout   = \"2s\"\n}\n",
+			}
+			if tt.executor == "" {
+				files["campaign.hcl"] += "\nexecutor \"local\" {}\n"
 			}
 			for name, src := range files {
 				if err := os.WriteFile(filepath.Join(root, name), []byte(src), 0o644); err != nil {

@@ -54,6 +54,8 @@ type Description struct {
 	// RunsOn says where and how candidates run, for `asi plan`; empty for
 	// the usual (the sandbox).
 	RunsOn string
+	// NeedsExecutor is set when candidates run as executor jobs.
+	NeedsExecutor bool
 }
 
 // Candidate is one program to evaluate.

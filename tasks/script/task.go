@@ -53,7 +53,7 @@ func (t *Task) Describe(ctx context.Context) (sdk.Description, error) {
 			d.Metrics = append(d.Metrics, sdk.Metric{Name: m})
 		}
 	}
-	d.RunsOn = c.runsOn()
+	d.RunsOn, d.NeedsExecutor = c.runsOn(), c.isolation == isolationJail
 	return d, nil
 }
 

@@ -132,7 +132,10 @@ type DescribeResponse struct {
 	ConfigSchema      []*Setting `protobuf:"bytes,14,rep,name=config_schema,json=configSchema,proto3" json:"config_schema,omitempty"`
 	// Where and how candidates run with this configuration, one line for
 	// `asi plan` (such as "jobs of the campaign's executor, in its jail").
-	RunsOn        string `protobuf:"bytes,15,opt,name=runs_on,json=runsOn,proto3" json:"runs_on,omitempty"`
+	RunsOn string `protobuf:"bytes,15,opt,name=runs_on,json=runsOn,proto3" json:"runs_on,omitempty"`
+	// Set when, with these settings, candidates run as jobs of the
+	// campaign's executors: asi refuses a campaign file with none.
+	NeedsExecutor bool `protobuf:"varint,16,opt,name=needs_executor,json=needsExecutor,proto3" json:"needs_executor,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -270,6 +273,13 @@ func (x *DescribeResponse) GetRunsOn() string {
 		return x.RunsOn
 	}
 	return ""
+}
+
+func (x *DescribeResponse) GetNeedsExecutor() bool {
+	if x != nil {
+		return x.NeedsExecutor
+	}
+	return false
 }
 
 type Metric struct {
@@ -1072,7 +1082,7 @@ var File_asi_task_v1_task_proto protoreflect.FileDescriptor
 const file_asi_task_v1_task_proto_rawDesc = "" +
 	"\n" +
 	"\x16asi/task/v1/task.proto\x12\vasi.task.v1\x1a\x1cgoogle/protobuf/struct.proto\"\x11\n" +
-	"\x0fDescribeRequest\"\xb6\x04\n" +
+	"\x0fDescribeRequest\"\xdd\x04\n" +
 	"\x10DescribeResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12!\n" +
@@ -1090,7 +1100,8 @@ const file_asi_task_v1_task_proto_rawDesc = "" +
 	"\x12feature_dimensions\x18\f \x03(\tR\x11featureDimensions\x12*\n" +
 	"\x06stages\x18\r \x03(\v2\x12.asi.task.v1.StageR\x06stages\x129\n" +
 	"\rconfig_schema\x18\x0e \x03(\v2\x14.asi.task.v1.SettingR\fconfigSchema\x12\x17\n" +
-	"\aruns_on\x18\x0f \x01(\tR\x06runsOn\">\n" +
+	"\aruns_on\x18\x0f \x01(\tR\x06runsOn\x12%\n" +
+	"\x0eneeds_executor\x18\x10 \x01(\bR\rneedsExecutor\">\n" +
 	"\x06Metric\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
 	"\vdescription\x18\x02 \x01(\tR\vdescription\"L\n" +
