@@ -49,7 +49,7 @@ func CheckTask(cfg *campaign.Config) hcl.Diagnostics {
 	if d, err := tk.Describe(context.Background()); err == nil && d.NeedsExecutor && len(cfg.Executors) == 0 {
 		rng := cfg.Campaign.TaskRange
 		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Task needs an executor",
-			Detail: fmt.Sprintf("With these settings task %s runs candidates as executor jobs (%s), and the campaign declares no executor; add one, such as executor \"local\" {}.", cfg.Campaign.Task, d.RunsOn),
+			Detail:  fmt.Sprintf("With these settings task %s runs candidates as executor jobs (%s), and the campaign declares no executor; add one, such as executor \"local\" {}.", cfg.Campaign.Task, d.RunsOn),
 			Subject: &rng}}
 	}
 	return nil
