@@ -35,39 +35,36 @@ func Finder(cfg *campaign.Config) plugins.Finder {
 // unknown task, a missing or altered binary, a plugin of another protocol
 // version, a setting the task refuses.
 func CheckTask(cfg *campaign.Config) hcl.Diagnostics {
+	_, diags := DescribeTask(context.Background(), cfg)
+	return diags
+}
+
+// DescribeTask is CheckTask that also returns the task's description, as
+// configured by the campaign's task block; `asi plan` shows where it runs
+// candidates.
+func DescribeTask(ctx context.Context, cfg *campaign.Config) (task.Description, hcl.Diagnostics) {
 	found, err := Finder(cfg).Find(plugins.KindTask, cfg.Campaign.Task)
 	if err != nil {
-		return findDiagnostics(cfg, err)
+		return task.Description{}, findDiagnostics(cfg, err)
 	}
-	tk, err := plugins.StartTask(context.Background(), found, plugins.TaskOptions{
+	tk, err := plugins.StartTask(ctx, found, plugins.TaskOptions{
 		Settings: cfg.Task.Values(), Limits: taskLimits(cfg), Dir: cfg.Dir,
 	})
 	if err != nil {
-		return taskDiagnostics(cfg, err)
+		return task.Description{}, taskDiagnostics(cfg, err)
 	}
 	defer tk.Close()
-	if d, err := tk.Describe(context.Background()); err == nil && d.NeedsExecutor && len(cfg.Executors) == 0 {
+	d, err := tk.Describe(ctx)
+	if err != nil {
+		return d, taskDiagnostics(cfg, err)
+	}
+	if d.NeedsExecutor && len(cfg.Executors) == 0 {
 		rng := cfg.Campaign.TaskRange
-		return hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Task needs an executor",
+		return d, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Task needs an executor",
 			Detail:  fmt.Sprintf("With these settings task %s runs candidates as executor jobs (%s), and the campaign declares no executor; add one, such as executor \"local\" {}.", cfg.Campaign.Task, d.RunsOn),
 			Subject: &rng}}
 	}
-	return nil
-}
-
-// DescribeTask starts the campaign's task plugin, configured, and returns
-// its description; for `asi plan`, which shows where candidates run.
-func DescribeTask(ctx context.Context, cfg *campaign.Config) (task.Description, error) {
-	found, err := Finder(cfg).Find(plugins.KindTask, cfg.Campaign.Task)
-	if err != nil {
-		return task.Description{}, err
-	}
-	tk, err := plugins.StartTask(ctx, found, plugins.TaskOptions{Settings: cfg.Task.Values(), Limits: taskLimits(cfg), Dir: cfg.Dir})
-	if err != nil {
-		return task.Description{}, err
-	}
-	defer tk.Close()
-	return tk.Describe(ctx)
+	return d, nil
 }
 
 // startTask starts the campaign's task plugin for a run, lending it the

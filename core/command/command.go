@@ -125,15 +125,26 @@ func campaignDir(name string) string { return filepath.Join(stateRoot, name) }
 // too) with source snippets. ok is false when it has errors.
 // Unknown tasks are reported here too, located at the task attribute.
 func loadCampaign(path string, stderr io.Writer) (*campaign.Config, bool) {
+	cfg, _, ok := loadCampaignTask(path, stderr)
+	return cfg, ok
+}
+
+// loadCampaignTask is loadCampaign that also returns where the task says
+// it runs candidates ("" for the sandbox), from the one start of its
+// plugin that checks it.
+func loadCampaignTask(path string, stderr io.Writer) (*campaign.Config, string, bool) {
 	p := campaign.NewParser()
 	cfg, diags := p.LoadFile(path)
+	runsOn := ""
 	if !diags.HasErrors() {
-		diags = append(diags, backend.CheckTask(cfg)...)
+		desc, taskDiags := backend.DescribeTask(context.Background(), cfg)
+		diags = append(diags, taskDiags...)
+		runsOn = desc.RunsOn
 	}
 	if len(diags) > 0 {
 		p.WriteDiagnostics(stderr, diags)
 	}
-	return cfg, !diags.HasErrors()
+	return cfg, runsOn, !diags.HasErrors()
 }
 
 // findCampaignDir resolves the campaign a read-only command looks at: an

@@ -174,15 +174,7 @@ func TestApplyThenInspect(t *testing.T) {
 // score among the stored nodes (circle packing maximises), with that score.
 func checkBestIsStored(t *testing.T, dir string, id int64, score float64) {
 	t.Helper()
-	st, err := store.Open(context.Background(), dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	nodes, err := st.Nodes(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	nodes := storedNodes(t, dir)
 	var best *store.Node
 	for i, n := range nodes {
 		if n.Valid && (best == nil || n.Score > best.Score) {

@@ -24,7 +24,7 @@ func runPlan(ctx context.Context, args []string, s Streams) int {
 		fs.Usage()
 		return exitUsage
 	}
-	cfg, ok := loadCampaign(pos[0], s.Stderr)
+	cfg, runsOn, ok := loadCampaignTask(pos[0], s.Stderr)
 	if !ok {
 		return exitError
 	}
@@ -32,6 +32,7 @@ func runPlan(ctx context.Context, args []string, s Streams) int {
 		state = campaignDir(cfg.Campaign.Name)
 	}
 	p := plan(ctx, cfg.Redacted(), pos[0], state)
+	p.RunsOn = runsOn
 	return render((views.View{W: s.Stdout, JSON: jsonOut}).Plan(p), s)
 }
 
@@ -46,16 +47,6 @@ func sandboxPlan(sb campaign.Sandbox) map[string]string {
 		out["executor"] = sb.Executor
 	}
 	return out
-}
-
-// runsOn is where the task says candidates run, when it says: "" for the
-// usual (the sandbox block's).
-func runsOn(ctx context.Context, cfg *campaign.Config) string {
-	d, err := backend.DescribeTask(ctx, cfg)
-	if err != nil {
-		return ""
-	}
-	return d.RunsOn
 }
 
 // plan says what apply would do with cfg in the directory state.
@@ -91,6 +82,5 @@ func plan(ctx context.Context, cfg *campaign.Config, file, state string) views.P
 		Executors:  backend.DescribeExecutors(cfg),
 		Cognition:  cognition,
 		Resume:     backend.ResumeState(ctx, state),
-		RunsOn:     runsOn(ctx, cfg),
 	}
 }

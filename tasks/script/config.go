@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
@@ -235,13 +236,7 @@ func (c *config) readInitialFolder(folder, initial, entry string, files map[stri
 	if err != nil {
 		return sdk.Errorf([]string{"initial"}, "Initial program not readable", "%v.", err)
 	}
-	names := slices.Sorted(func(yield func(string) bool) {
-		for n := range prog {
-			if !yield(n) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(prog))
 	if len(names) == 0 {
 		return sdk.Errorf([]string{"initial"}, "Empty initial program", "%s holds no files.", initial)
 	}
@@ -263,7 +258,7 @@ func (c *config) readInitialFolder(folder, initial, entry string, files map[stri
 		return sdk.Errorf([]string{"entry"}, "Entry not found", "%s has no file %s; it holds %s.", initial, entry, strings.Join(names, ", "))
 	}
 	// The entry first: it is the file a reader starts with.
-	slices.SortStableFunc(names, func(a, b string) int { return boolOrder(a != entry) - boolOrder(b != entry) })
+	names = append([]string{entry}, slices.DeleteFunc(names, func(n string) bool { return n == entry })...)
 	var bf []bundle.File
 	for _, n := range names {
 		bf = append(bf, bundle.File{Path: n, Content: string(prog[n])})
@@ -286,13 +281,6 @@ func (c *config) readInitialFolder(folder, initial, entry string, files map[stri
 	}
 	c.programDir, c.entry, c.initial, c.multi, c.folder = rel, entry, text, true, files
 	return nil
-}
-
-func boolOrder(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // defaultEvaluator names each contract's usual evaluator file.

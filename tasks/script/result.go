@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -188,13 +189,7 @@ func (c *config) scored(res sdk.Result) sdk.Result {
 		res.Metrics[c.primary] = sum / float64(len(res.Metrics))
 		return res
 	}
-	names := slices.Sorted(func(yield func(string) bool) {
-		for k := range res.Metrics {
-			if !yield(k) {
-				return
-			}
-		}
-	})
+	names := slices.Sorted(maps.Keys(res.Metrics))
 	res.Valid = false
 	res.Feedback = strings.TrimSpace(fmt.Sprintf("the evaluator reported no %q metric (it reported: %s)\n%s", c.primary, strings.Join(names, ", "), res.Feedback))
 	return res

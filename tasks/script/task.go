@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 
@@ -233,14 +232,4 @@ func (c *config) read(raw []byte) (sdk.Result, error) {
 func jobKey(c sdk.Candidate, stage int, seed int64) string {
 	sum := sha256.Sum256([]byte(c.Code))
 	return fmt.Sprintf("script/%d/%d/%d/%s", c.NodeID, stage, seed, hex.EncodeToString(sum[:8]))
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
