@@ -27,6 +27,13 @@ type Config struct {
 	Plugins   map[string]*Plugin // plugin blocks by name; never nil
 	Task      TaskBlock          // the task block's settings, for the task plugin
 	Research  Research           // cascade, judge, novelty and manager blocks
+	// Objectives are the objective blocks in file order; none means the
+	// task's primary metric is the only objective.
+	Objectives []Objective
+	Prompts    Prompts  // the prompts block: evolving the researcher's system prompt
+	Feedback   Feedback // the feedback block: parents' raw feedback in the prompt
+	Stop       Stop     // the stop block: stopping on stagnation
+	Audit      Audit    // the audit block: held-out re-scoring of the best nodes
 }
 
 // Campaign is the campaign block.

@@ -24,6 +24,8 @@ var fileSchema = &hcl.BodySchema{
 		{Type: "plugin", LabelNames: []string{"name"}},
 		{Type: "task"},
 		{Type: "cascade"}, {Type: "judge"}, {Type: "novelty"}, {Type: "manager"},
+		{Type: "objective", LabelNames: []string{"metric"}},
+		{Type: "prompts"}, {Type: "feedback"}, {Type: "stop"}, {Type: "audit"},
 	},
 }
 
@@ -104,7 +106,8 @@ func (d *decoder) decodeFile(body hcl.Body, cfg *Config) {
 
 	// Models first: roles refer to them.
 	var roles, cognition *hcl.Block
-	var research []*hcl.Block
+	var research, objectives []*hcl.Block
+	reach := map[string]*hcl.Block{} // the blocks of research reach, by type
 	executors := map[string]*Executor{}
 	for _, block := range content.Blocks {
 		switch block.Type {
@@ -150,6 +153,12 @@ func (d *decoder) decodeFile(body hcl.Body, cfg *Config) {
 			if single(block) {
 				research = append(research, block)
 			}
+		case "objective":
+			objectives = append(objectives, block)
+		case "prompts", "feedback", "stop", "audit":
+			if single(block) {
+				reach[block.Type] = block
+			}
 		}
 	}
 	if _, ok := first["campaign"]; !ok {
@@ -163,6 +172,11 @@ func (d *decoder) decodeFile(body hcl.Body, cfg *Config) {
 		d.decodeCognition(cognition, cfg)
 	}
 	d.decodeResearch(research, cfg)
+	d.decodeObjectives(objectives, cfg)
+	d.decodePrompts(reach["prompts"], cfg)
+	d.decodeFeedback(reach["feedback"], cfg)
+	d.decodeStop(reach["stop"], cfg)
+	d.decodeAudit(reach["audit"], cfg)
 	d.checkSandboxExecutor(cfg)
 	if !d.diags.HasErrors() { // a broken role reference would make this noise
 		d.warnUnusedModels(cfg)
