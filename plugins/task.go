@@ -9,6 +9,7 @@ import (
 	"io"
 	"os/exec"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -397,7 +398,7 @@ func coreDescription(name string, d sdk.Description) (task.Description, error) {
 		}
 	}
 	for _, s := range d.Stages {
-		st := task.Stage{Name: s.Name}
+		st := task.Stage{Name: s.Name, HeldOut: s.HeldOut}
 		if s.Threshold != nil {
 			st.Threshold, st.HasThreshold = *s.Threshold, true
 		}
@@ -405,6 +406,9 @@ func coreDescription(name string, d sdk.Description) (task.Description, error) {
 	}
 	if len(out.Stages) == 0 {
 		return bad("no stages")
+	}
+	if !slices.ContainsFunc(out.Stages, func(s task.Stage) bool { return !s.HeldOut }) {
+		return bad("every stage is held out; candidates need a stage the cascade runs")
 	}
 	return out, nil
 }

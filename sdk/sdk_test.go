@@ -43,7 +43,7 @@ func TestDescribeRoundTrip(t *testing.T) {
 		InitialProgram: "// EVOLVE-BLOCK-START\n// EVOLVE-BLOCK-END\n",
 		Metrics:        []sdk.Metric{{Name: "score", Description: "s"}, {Name: "size", Description: "z"}},
 		Primary:        "score", Direction: sdk.Minimize, FeatureDimensions: []string{"size"},
-		Stages: []sdk.Stage{{Name: "quick", Threshold: &threshold}, {Name: "full"}},
+		Stages: []sdk.Stage{{Name: "quick", Threshold: &threshold}, {Name: "full"}, {Name: "verify", HeldOut: true}},
 		Config: []sdk.Setting{
 			{Name: "n", Type: sdk.TypeNumber, Default: 3.0, Description: "count"},
 			{Name: "mode", Type: sdk.TypeString, Required: true},

@@ -79,6 +79,11 @@ type Metric struct {
 type Stage struct {
 	Name      string
 	Threshold *float64
+	// HeldOut marks a verification stage the cascade never runs: asi's
+	// audit re-scores the best nodes on it, to catch candidates that game
+	// the public stages, and the researcher never sees its results. A
+	// task needs at least one stage that is not held out.
+	HeldOut bool
 }
 
 // Types a Setting may have.

@@ -38,7 +38,7 @@ func describeToWire(d Description) (*taskv1.DescribeResponse, error) {
 		out.Metrics = append(out.Metrics, &taskv1.Metric{Name: m.Name, Description: m.Description})
 	}
 	for _, s := range d.Stages {
-		out.Stages = append(out.Stages, &taskv1.Stage{Name: s.Name, Threshold: s.Threshold})
+		out.Stages = append(out.Stages, &taskv1.Stage{Name: s.Name, Threshold: s.Threshold, HeldOut: s.HeldOut})
 	}
 	for _, s := range d.Config {
 		w := &taskv1.Setting{Name: s.Name, Type: s.Type, Description: s.Description, Required: s.Required}
@@ -71,7 +71,7 @@ func describeFromWire(w *taskv1.DescribeResponse) Description {
 		d.Metrics = append(d.Metrics, Metric{Name: m.GetName(), Description: m.GetDescription()})
 	}
 	for _, s := range w.GetStages() {
-		d.Stages = append(d.Stages, Stage{Name: s.GetName(), Threshold: s.Threshold})
+		d.Stages = append(d.Stages, Stage{Name: s.GetName(), Threshold: s.Threshold, HeldOut: s.GetHeldOut()})
 	}
 	for _, s := range w.GetConfigSchema() {
 		set := Setting{Name: s.GetName(), Type: s.GetType(), Description: s.GetDescription(), Required: s.GetRequired()}

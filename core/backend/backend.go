@@ -137,8 +137,15 @@ func (r *Run) open(ctx context.Context, cfg *campaign.Config, opts Options) erro
 	if err := r.openCognition(ctx, cfg, opts.StateDir, ec); err != nil {
 		return err
 	}
+	feedbackAndStall(cfg, ec)
+	if err := auditConfig(cfg, ec, desc); err != nil {
+		return err
+	}
 	turnOff(ec, opts.Off)
 	r.Description.Research = describeResearch(*ec)
+	if a := describeAudit(*ec); a != "" {
+		r.Description.Research += ", " + a
+	}
 	r.Progress = noProgress{}
 	if opts.Progress != nil {
 		r.Progress = opts.Progress(r.Description.Primary)
@@ -206,13 +213,17 @@ func (r *Run) engineConfig(ctx context.Context, cfg *campaign.Config, opts Optio
 	}); err != nil {
 		return nil, err
 	}
+	objs := objectives(cfg)
+	if err := r.Store.SetObjectives(ctx, objs); err != nil {
+		return nil, err
+	}
 	r.Description = Description{
 		Campaign: cfg.Campaign.Name, Task: desc.Name, Primary: desc.Primary, Workers: cfg.Campaign.Workers, Sampler: db.Sampler,
 		Researcher: DescribeRole(cfg, cfg.Roles.Researcher), StateDir: opts.StateDir, Offline: offline, Cognition: cfg.Cognition.Store,
 	}
 	b := cfg.Campaign.Budget
 	return &engine.Config{
-		Store: r.Store, Task: tk, Researcher: researcher, Analyzer: an, Sampler: sampler,
+		Store: r.Store, Task: tk, Researcher: researcher, Analyzer: an, Sampler: sampler, Objectives: objs,
 		Workers: cfg.Campaign.Workers, SampleN: db.SampleN, Seed: cfg.Campaign.Seed,
 		Budget: engine.Budget{Steps: b.Steps, Wall: b.Wall, Tokens: b.Tokens, USD: b.USD, Target: b.Target},
 

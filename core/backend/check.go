@@ -104,6 +104,9 @@ func evaluateInitial(ctx context.Context, cfg *campaign.Config, tk *plugins.Task
 	var feedback []string
 	start := time.Now()
 	for stage := range len(desc.Stages) {
+		if desc.Stages[stage].HeldOut {
+			continue // the audit's, as in the engine
+		}
 		res, err := tk.Evaluate(ctx, cand, stage, cfg.Campaign.Seed)
 		if errors.Is(err, plugins.ErrDeadline) {
 			return out, fmt.Errorf("%w: it took longer than %s; raise evaluation_timeout in the campaign block (default 1h) or make the program faster",

@@ -61,7 +61,7 @@ func researchConfig(cfg *campaign.Config, ec *engine.Config, emb cognition.Embed
 		}
 		ec.Manager = &engine.Manager{Provider: p, Every: r.Manager.Every}
 	}
-	return nil
+	return promptsConfig(cfg, ec)
 }
 
 // describeResearch says in one line which pieces of the machinery are on.
@@ -92,6 +92,12 @@ func describeResearch(ec engine.Config) string {
 	if ec.Manager != nil {
 		on = append(on, "manager")
 	}
+	if ec.Prompts != nil {
+		on = append(on, "prompt evolution")
+	}
+	if ec.Stall != nil {
+		on = append(on, fmt.Sprintf("stop after %d steps without gain (response %s)", ec.Stall.Patience, ec.Stall.Response))
+	}
 	if ec.Cognition == nil {
 		on = append(on, "cognition off")
 	}
@@ -100,7 +106,7 @@ func describeResearch(ec engine.Config) string {
 
 // AblationPieces are what an ablation can turn off (Options.Off), each
 // against the full campaign.
-var AblationPieces = []string{"analyzer", "cognition", "repair", "cascade", "judge", "novelty", "manager", "bandit"}
+var AblationPieces = []string{"analyzer", "cognition", "repair", "cascade", "judge", "novelty", "manager", "bandit", "prompts"}
 
 // turnOff removes the named pieces from an engine configuration. The
 // analyzer is turned off in the campaign itself (see Open).
@@ -119,6 +125,8 @@ func turnOff(ec *engine.Config, off map[string]bool) {
 			ec.Novelty = nil
 		case "manager":
 			ec.Manager = nil
+		case "prompts":
+			ec.Prompts = nil
 		case "bandit":
 			if len(ec.Researchers) > 0 {
 				ec.Researcher, ec.Researchers = ec.Researchers[0].Provider, nil

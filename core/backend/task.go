@@ -64,7 +64,7 @@ func DescribeTask(ctx context.Context, cfg *campaign.Config) (task.Description, 
 			Detail:  fmt.Sprintf("With these settings task %s runs candidates as executor jobs (%s), and the campaign declares no executor; add one, such as executor \"local\" {}.", cfg.Campaign.Task, d.RunsOn),
 			Subject: &rng}}
 	}
-	return d, nil
+	return d, append(checkAudit(cfg, d), checkObjectives(cfg, d)...)
 }
 
 // startTask starts the campaign's task plugin for a run, lending it the

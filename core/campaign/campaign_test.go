@@ -69,6 +69,7 @@ func TestLoadFileDecodes(t *testing.T) {
 				Cognition: Cognition{Store: "embedded", TopK: 5},
 				Sandbox:   Sandbox{Memory: 256 << 20, Timeout: 30 * time.Second, OutputLimit: 1 << 20},
 				Plugins:   map[string]*Plugin{},
+				Feedback:  Feedback{Enabled: true, MaxChars: 2000, Stderr: true},
 				Task:      TaskBlock{Settings: map[string]TaskSetting{}},
 			},
 		},
@@ -101,6 +102,7 @@ func TestLoadFileDecodes(t *testing.T) {
 					Seed: []string{"cognition/*.md", "notes/**.txt"}, TopK: 7, MinScore: 0.3,
 				},
 				Sandbox:   Sandbox{Memory: 3 << 29, Timeout: 45 * time.Second, OutputLimit: 65536},
+				Feedback:  Feedback{Enabled: true, MaxChars: 2000, Stderr: true},
 				Executors: []*Executor{{Type: "local", Settings: &ExecutorSettings{}}, {Type: "slurm", Settings: &ExecutorSettings{Partition: "gpu"}}},
 				Plugins: map[string]*Plugin{"circlepacking": {
 					Name: "circlepacking", Path: "plugins/asi-task-circlepacking",

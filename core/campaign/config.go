@@ -113,13 +113,16 @@ type Roles struct {
 
 // Database configures the program database's sampler.
 type Database struct {
-	Sampler           string  // ucb1 (default), greedy, random, island, map_elites
+	Sampler           string  // ucb1 (default), greedy, random, island, map_elites, pareto, island_map_elites
 	SampleN           int     // context nodes per step; default 3
-	Islands           int     // island sampler; default 5
+	Islands           int     // island and island_map_elites samplers; default 5
 	MigrationInterval int     // island sampler, in steps; default 10
 	MigrationRate     float64 // island sampler, in (0,1]; default 0.1
 	Exploration       float64 // UCB1 exploration constant c; default 1.414
-	GridBins          int     // map_elites bins per feature; default 10
+	GridBins          int     // map_elites and island_map_elites bins per feature; default 10
+
+	// SamplerRange is the sampler attribute's; zero when it is absent.
+	SamplerRange hcl.Range
 }
 
 // Cognition configures the cognition base.

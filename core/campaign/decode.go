@@ -422,8 +422,8 @@ func (d *decoder) decodeDatabase(block *hcl.Block, db *Database) {
 	d.diags = append(d.diags, diags...)
 	attrs := content.Attributes
 
-	if s, _, ok := d.oneOf(attrs, "sampler", "Unknown sampler", samplers); ok {
-		db.Sampler = s
+	if s, attr, ok := d.oneOf(attrs, "sampler", "Unknown sampler", samplers); ok {
+		db.Sampler, db.SamplerRange = s, attr.Expr.Range()
 	}
 	d.count(attrs, "sample_n", 1, &db.SampleN)
 	d.count(attrs, "islands", 1, &db.Islands)

@@ -56,7 +56,7 @@ const (
 var (
 	providers = []string{ProviderOpenAI, ProviderOffline, ProviderReplay}
 	stores    = []string{StoreEmbedded, StoreWeaviate}
-	samplers  = []string{"ucb1", "greedy", "random", "island", "map_elites"}
+	samplers  = []string{"ucb1", "greedy", "random", "island", "map_elites", "island_map_elites", SamplerPareto}
 	// ReasoningEfforts are the values a model's reasoning_effort may take.
 	ReasoningEfforts = []string{"low", "medium", "high"}
 )
@@ -83,5 +83,6 @@ func defaultConfig() *Config {
 			Timeout:     defaultSandboxTimeout,
 			OutputLimit: defaultSandboxOutputLimit,
 		},
+		Feedback: Feedback{Enabled: true, MaxChars: defaultFeedbackMaxChars, Stderr: true},
 	}
 }

@@ -16,12 +16,15 @@ import (
 
 // runBest prints the best valid program (only its code in text mode, so
 // that `asi best > best.go` works), or with -o writes it: a program of one
-// file to the file PATH, one of several files to the folder PATH.
+// file to the file PATH, one of several files to the folder PATH. With
+// objectives the program is the Pareto front's preferred node, and -front
+// lists the front instead.
 func runBest(ctx context.Context, args []string, s Streams) int {
 	addFlags := func(a *inspectArgs, fs *flag.FlagSet) {
 		fs.StringVar(&a.output, "o", "", "write the program to this file (a folder for a program of several files)")
+		fs.BoolVar(&a.front, "front", false, "list the Pareto front of a campaign with objectives")
 	}
-	dir, a, code := inspectTarget("best", "[flags] [-o PATH] [FILE|DIR]", args, s, nil, addFlags)
+	dir, a, code := inspectTarget("best", "[flags] [-front] [-o PATH] [FILE|DIR]", args, s, nil, addFlags)
 	if dir == "" {
 		return code
 	}
@@ -29,10 +32,14 @@ func runBest(ctx context.Context, args []string, s Streams) int {
 	if err != nil {
 		return fail(err, s)
 	}
-	n, ok := c.Best()
+	if a.front {
+		return showFront(c, a, s)
+	}
+	n, ok := bestOrPreferred(c, s, a.json)
 	if !ok {
 		return fail(fmt.Errorf("no valid program yet (%w)", report.ErrNoValidNode), s)
 	}
+	views.View{W: s.Stderr}.FlaggedBest(c, n)
 	if a.output != "" {
 		files, err := writeProgram(a.output, n.Code)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/asi-evolve/asi/core/backend"
 	"github.com/asi-evolve/asi/core/campaign"
+	"github.com/asi-evolve/asi/core/task"
 	"github.com/asi-evolve/asi/core/views"
 )
 
@@ -38,7 +39,7 @@ type verb struct {
 func verbs() map[string]verb {
 	return map[string]verb{
 		"apply":     {"run a campaign (resumes one that stopped)", runApply},
-		"plan":      {"check a campaign file and show what apply would do", runPlan},
+		"plan":      {"check a campaign file and show what apply would do and cost", runPlan},
 		"status":    {"show a campaign's progress", runStatus},
 		"show":      {"show one node: metrics, motivation, analysis, code", runShow},
 		"best":      {"print the best program", runBest},
@@ -129,22 +130,22 @@ func loadCampaign(path string, stderr io.Writer) (*campaign.Config, bool) {
 	return cfg, ok
 }
 
-// loadCampaignTask is loadCampaign that also returns where the task says
-// it runs candidates ("" for the sandbox), from the one start of its
-// plugin that checks it.
-func loadCampaignTask(path string, stderr io.Writer) (*campaign.Config, string, bool) {
+// loadCampaignTask is loadCampaign that also returns the task's
+// description (where it runs candidates, its initial program), from the
+// one start of its plugin that checks it.
+func loadCampaignTask(path string, stderr io.Writer) (*campaign.Config, task.Description, bool) {
 	p := campaign.NewParser()
 	cfg, diags := p.LoadFile(path)
-	runsOn := ""
+	var desc task.Description
 	if !diags.HasErrors() {
-		desc, taskDiags := backend.DescribeTask(context.Background(), cfg)
+		d, taskDiags := backend.DescribeTask(context.Background(), cfg)
 		diags = append(diags, taskDiags...)
-		runsOn = desc.RunsOn
+		desc = d
 	}
 	if len(diags) > 0 {
 		p.WriteDiagnostics(stderr, diags)
 	}
-	return cfg, runsOn, !diags.HasErrors()
+	return cfg, desc, !diags.HasErrors()
 }
 
 // findCampaignDir resolves the campaign a read-only command looks at: an

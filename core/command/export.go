@@ -16,8 +16,9 @@ func runExport(ctx context.Context, args []string, s Streams) int {
 	addFlags := func(a *inspectArgs, fs *flag.FlagSet) {
 		fs.StringVar(&a.format, "format", "jsonl", "jsonl or csv")
 		fs.StringVar(&a.output, "o", "", "write to this file instead of standard output")
+		fs.BoolVar(&a.prompts, "prompts", false, "write the researcher's prompt variants (the prompts block) instead of the nodes")
 	}
-	dir, a, code := inspectTarget("export", "[-format jsonl|csv] [-o FILE] [FILE|DIR]", args, s, nil, addFlags)
+	dir, a, code := inspectTarget("export", "[-format jsonl|csv] [-o FILE] [-prompts] [FILE|DIR]", args, s, nil, addFlags)
 	if dir == "" {
 		return code
 	}
@@ -37,6 +38,9 @@ func runExport(ctx context.Context, args []string, s Streams) int {
 		}
 		defer f.Close()
 		w = f
+	}
+	if a.prompts {
+		return render(views.ExportPrompts(w, views.PromptsOf(c), a.format), s)
 	}
 	return render(views.Export(w, c.Nodes, a.format), s)
 }

@@ -16,6 +16,9 @@ type inspectArgs struct {
 	format string
 	output string
 	plots  string
+	front  bool // best: list the Pareto front
+
+	prompts bool // export: the prompt variants instead of the nodes
 }
 
 // inspectTarget parses the flags the read-only verbs share (and those

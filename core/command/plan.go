@@ -24,7 +24,7 @@ func runPlan(ctx context.Context, args []string, s Streams) int {
 		fs.Usage()
 		return exitUsage
 	}
-	cfg, runsOn, ok := loadCampaignTask(pos[0], s.Stderr)
+	cfg, desc, ok := loadCampaignTask(pos[0], s.Stderr)
 	if !ok {
 		return exitError
 	}
@@ -32,7 +32,8 @@ func runPlan(ctx context.Context, args []string, s Streams) int {
 		state = campaignDir(cfg.Campaign.Name)
 	}
 	p := plan(ctx, cfg.Redacted(), pos[0], state)
-	p.RunsOn = runsOn
+	p.RunsOn = desc.RunsOn
+	p.Forecast = costForecast(ctx, cfg.Redacted(), desc, state)
 	return render((views.View{W: s.Stdout, JSON: jsonOut}).Plan(p), s)
 }
 
@@ -82,5 +83,6 @@ func plan(ctx context.Context, cfg *campaign.Config, file, state string) views.P
 		Executors:  backend.DescribeExecutors(cfg),
 		Cognition:  cognition,
 		Resume:     backend.ResumeState(ctx, state),
+		Objectives: objectivesPlan(cfg),
 	}
 }

@@ -22,6 +22,9 @@ func runShow(ctx context.Context, args []string, s Streams) int {
 		return fail(err, s)
 	}
 	detail := views.NodeDetail{Node: d.Node, Artifacts: d.Artifacts, Calls: d.Calls}
+	if p := d.Prompt; p != nil {
+		detail.Prompt = &views.NodePrompt{ID: p.ID, Origin: p.Origin, Text: p.Text}
+	}
 	return render((views.View{W: s.Stdout, JSON: a.json}).Node(detail, d.Primary), s)
 }
 

@@ -57,6 +57,7 @@ func runTaskCheck(ctx context.Context, args []string, s Streams) int {
 	} else {
 		out.Task, out.Primary, out.Direction = res.Task, res.Primary, res.Direction
 		out.Score, out.Metrics, out.Wall = res.Score, res.Metrics, res.Wall
+		views.View{W: s.Stderr}.MissingObjectives(backend.MissingObjectives(cfg, res.Metrics))
 	}
 	if werr := (views.View{W: s.Stdout, JSON: jsonOut}).TaskCheck(out, s.Stderr); werr != nil {
 		return fail(werr, s)

@@ -127,6 +127,10 @@ type campaignJSON struct {
 	Events   []eventJSON  `json:"events"`
 	Failures []reasonJSON `json:"failures"`
 	Writable bool         `json:"writable"`
+	// Front is the Pareto front; absent when the campaign has no objectives.
+	Front *frontJSON `json:"front,omitempty"`
+	// Audit lists the nodes the audit flagged; absent when none was audited.
+	Audit *auditJSON `json:"audit,omitempty"`
 }
 
 func (s *Server) info(w http.ResponseWriter, r *http.Request) {
@@ -166,6 +170,8 @@ func (s *Server) load(ctx context.Context, name string) (*store.Store, *report.C
 func (s *Server) campaignView(name string, c *report.Campaign, after int64) campaignJSON {
 	v := campaignJSON{Summary: summarize(name, c), Nodes: []nodeJSON{}, Events: toEvents(c.Events), Failures: []reasonJSON{},
 		Writable: s.cfg.Token != ""}
+	v.Front = frontOf(c)
+	v.Audit = auditOf(c)
 	for _, n := range c.Nodes {
 		if n.ID > after {
 			v.Nodes = append(v.Nodes, toNode(n))

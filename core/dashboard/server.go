@@ -88,6 +88,7 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /api/campaigns/{name}/stream", s.stream)
 	mux.HandleFunc("GET /api/campaigns/{name}/nodes/{id}", s.node)
 	mux.HandleFunc("GET /api/campaigns/{name}/cognition", s.cognition)
+	mux.HandleFunc("GET /api/campaigns/{name}/front", s.front)
 	mux.HandleFunc("POST /api/campaigns/{name}/nodes/{id}/notes", s.requireToken(s.addNote))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	s.handler = s.guard(mux)

@@ -35,6 +35,10 @@ type Config struct {
 	SampleN    int // context nodes per step, default 3
 	Seed       int64
 	Budget     Budget
+	// Objectives, when set, are the metrics each node's sampling.Node
+	// Objectives holds, oriented so that larger is better (for the pareto
+	// sampler).
+	Objectives []store.Objective
 	// Cognition, when set, is queried before each design and learns from
 	// each analysis. TopK (default 5) and MinScore filter what is shown.
 	Cognition Cognition
@@ -61,6 +65,18 @@ type Config struct {
 	Choice      string
 	// Manager, when set, writes the prompts' guidance and recommendations.
 	Manager *Manager
+	// Feedback, when set, shows the context nodes' raw evaluation outputs
+	// in the researcher prompt.
+	Feedback *Feedback
+	// Stall, when set, stops the campaign once the best score no longer
+	// improves, after its responses.
+	Stall *Stall
+	// Audit, when set, re-scores the best nodes on the task's held-out
+	// stages (see Audit).
+	Audit *Audit
+	// Prompts, when set, evolves the researcher's system prompt; without
+	// it the researcher prompt has no system message.
+	Prompts *PromptEvolution
 	// OfflineInsights lets the insights of roles.OfflineAnalyzer into
 	// Cognition, tagged TagOffline and with their source saying so. No
 	// model wrote them (a metric delta and the edit's own description), so

@@ -22,16 +22,23 @@ func (e *Engine) design(ctx context.Context, step int64, res llm.Provider, rng *
 		roleNodes[i] = roleNode(n)
 		llmParents[i] = llm.Parent{NodeID: n.ID, Code: n.Code, Score: n.Score}
 	}
+	if err := e.showOutputs(ctx, contextNodes, roleNodes); err != nil {
+		return "", err
+	}
 	offline := llm.IsOffline(res)
+	system, err := e.prompts.pick(ctx, e.cfg.Store, step) // "" without a prompts block
+	if err != nil {
+		return "", err
+	}
 	messages := messagesFor(res, func() []llm.Message {
-		return roles.ResearcherPrompt(e.guidance.forResearcher(e.desc), roleNodes, knowledge)
+		return withSystemPrompt(system, roles.ResearcherPrompt(e.guidance.forResearcher(e.desc), roleNodes, knowledge))
 	})
 	const attempts = 3 // first try, one retry with the reason, one full rewrite
 	var reason string
 	for attempt := range attempts {
 		resp, err := e.callAs(ctx, step, "researcher", res, llm.Request{
 			Role: "researcher", Messages: messages, Parents: llmParents,
-			Seed: rng.Int64(),
+			Seed: rng.Int64(), Temperature: e.stall.temperature(step),
 		})
 		if errors.Is(err, errOverBudget) && attempt > 0 {
 			reason += " (no further attempt: the money budget cannot afford it)"

@@ -13,7 +13,16 @@
 //     check, and the normalised fingerprint of a program.
 //   - choice.go: the bandit choosing each step's researcher.
 //   - manager.go: the manager's guidance and recommendations.
+//   - prompts.go: the archive of the researcher's system prompts, the
+//     bandit that picks one each step and the proposals of new ones.
 //   - stages.go: the mean time of each cascade stage.
+//   - feedback.go: the context nodes' raw outputs (feedback, stderr,
+//     artifacts) cut to a budget for the researcher prompt.
+//   - stall.go: the count of steps since the best last improved, the
+//     responses to a stall (reseed, temperature, switch model) and the
+//     stop it ends in.
+//   - audit.go: the best nodes re-scored on the task's held-out stages,
+//     and read by a judge for reward hacking.
 //   - step.go and its phases: design.go (design, applyReply), evaluate.go
 //     (the cascade), repair.go, judge.go (and the judge's blend),
 //     analyze.go, knowledge.go (retrieve from and learn into the
@@ -62,8 +71,18 @@
 //     cognition base: their failures are warnings. Repairs, judge scores,
 //     novelty rejections and cascade savings are node metrics, so the
 //     counters and the bandit are rebuilt from the store like the sampler.
+//   - The stall count is rebuilt from the stored nodes, in step order, and
+//     the stored stall events; a reseed is replayed into the sampler where
+//     it happened.
+//   - A prompt archive records each step's variant before its researcher
+//     is asked and credits it from stored nodes only, so it is rebuilt
+//     from the store; a failed or garbage proposal is a warning.
 //   - Node.Score is always the task's primary metric; only the sampler
 //     sees the judge's blend.
+//   - Held-out stages never run in the cascade and their results never
+//     reach a prompt; only the audit runs them, after the node is stored.
+//     An audit adds a row beside the node, never changes it, and its
+//     failures are warnings: the set of audited nodes is the store's.
 //
 // The engine imports no plugin or wire code: the task, providers and
 // analyzer are handed to it.

@@ -24,8 +24,11 @@ type Engine struct {
 	budget     *budget
 	novelty    *codeIndex
 	bandit     *bandit
+	stall      *stallWatch
+	prompts    *promptArchive // nil without Config.Prompts
 	guidance   guidance
 	stageTimes stageTimer
+	auditor    auditor
 
 	mu       sync.Mutex // guards cfg.Sampler and everything below
 	tally    tally
@@ -66,14 +69,23 @@ func New(ctx context.Context, cfg Config) (*Engine, error) {
 	if desc.Primary == "" {
 		return nil, fmt.Errorf("engine: task %q names no primary metric", desc.Name)
 	}
+	if len(desc.Stages) > 0 && lastPublicStage(desc.Stages) < 0 {
+		return nil, fmt.Errorf("engine: task %q holds out every stage; candidates need one the cascade runs", desc.Name)
+	}
 	if cfg.Researcher == nil && len(cfg.Researchers) > 0 {
 		cfg.Researcher = cfg.Researchers[0].Provider
+	}
+	stall, err := newStallWatch(cfg)
+	if err != nil {
+		return nil, err
 	}
 	return &Engine{
 		cfg: cfg, desc: desc,
 		budget:  newBudget(cfg.Budget, desc.Direction),
 		novelty: newCodeIndex(cfg.Novelty, desc.Language),
 		bandit:  newBandit(cfg, desc.Direction),
+		stall:   stall,
+		prompts: newPromptArchive(cfg.Prompts, desc.Direction),
 		tally:   tally{failureClasses: map[string]int{}},
 	}, nil
 }
@@ -115,16 +127,25 @@ func (e *Engine) prepare(ctx context.Context) error {
 		return err
 	}
 	e.budget.start(usage)
+	if err := e.stall.load(ctx, st); err != nil {
+		return err
+	}
 	e.mu.Lock()
 	e.resumed = released
 	for _, n := range nodes {
 		e.observe(n)
 	}
 	e.mu.Unlock()
+	if err := e.recordStalls(ctx); err != nil {
+		return err
+	}
 	if err := e.novelty.embedStored(ctx, nodes); err != nil {
 		return err
 	}
 	if err := e.bandit.rebuild(ctx, st, nodes); err != nil {
+		return err
+	}
+	if err := e.prompts.rebuild(ctx, st, nodes); err != nil {
 		return err
 	}
 	e.manage(ctx)
@@ -176,6 +197,7 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 	if ctx.Err() != nil {
 		return e.summary(StopInterrupted), nil
 	}
+	e.auditAtEnd(ctx)
 	return e.summary(""), nil
 }
 

@@ -38,7 +38,11 @@ func (e *Engine) evaluate(ctx context.Context, node *store.Node) map[string][]by
 	artifacts := map[string][]byte{}
 	var feedback []string
 	cand := task.Candidate{NodeID: store.NodeID(node.Step), Language: e.desc.Language, Code: node.Code}
+	last := lastPublicStage(stages)
 	for i, stage := range stages {
+		if stage.HeldOut {
+			continue // the audit's: never run here, never shown
+		}
 		stageStart := time.Now()
 		res, err := e.cfg.Task.Evaluate(ctx, cand, i, e.cfg.Seed+node.Step)
 		if err == nil && ctx.Err() == nil {
@@ -97,7 +101,7 @@ func (e *Engine) evaluate(ctx context.Context, node *store.Node) map[string][]by
 		if t, ok := e.cfg.Thresholds[stage.Name]; ok {
 			threshold, has = t, true
 		}
-		if has && !e.cfg.NoCascade && i < len(stages)-1 && e.better(threshold, score) {
+		if has && !e.cfg.NoCascade && i < last && e.better(threshold, score) {
 			saved := e.stageTimes.after(i, len(stages))
 			node.Metrics[MetricCascadeSaved] = saved.Seconds()
 			feedback = append(feedback, fmt.Sprintf("stopped after stage %q: %s %.6g is short of its threshold %.6g (about %s of later stages saved)",

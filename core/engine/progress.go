@@ -81,6 +81,7 @@ func (e *Engine) observe(n store.Node) {
 	e.observeRange(n)
 	t.counters.Add(n)
 	e.cfg.Sampler.Add(e.samplerNode(n))
+	e.watchStall(n)
 	if n.Step == 0 {
 		t.initial = n
 	} else {
@@ -100,5 +101,9 @@ func (e *Engine) observe(n store.Node) {
 
 // samplerNode is n as the sampler sees it: its fitness is the blend.
 func (e *Engine) samplerNode(n store.Node) sampling.Node {
-	return sampling.Node{ID: n.ID, Parents: n.Parents, Score: e.blend(n), Valid: n.Valid, Island: n.Island, Features: n.Features}
+	sn := sampling.Node{ID: n.ID, Parents: n.Parents, Score: e.blend(n), Valid: n.Valid, Island: n.Island, Features: n.Features}
+	if len(e.cfg.Objectives) > 0 {
+		sn.Objectives, _ = store.ObjectiveValues(n, e.cfg.Objectives)
+	}
+	return sn
 }

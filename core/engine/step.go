@@ -31,6 +31,7 @@ func (e *Engine) runStep(ctx context.Context, step int64) error {
 	}
 	e.mu.Unlock()
 	res, arm := e.bandit.pick(rng)
+	res, arm = e.stall.researcher(step, res, arm)
 	if len(picked) == 0 {
 		return errors.New("sampler has no valid node to start from (did the initial program fail? see `asi show 1`)")
 	}
@@ -81,8 +82,10 @@ func (e *Engine) runStep(ctx context.Context, step int64) error {
 		return err
 	}
 	e.bandit.observe(arm, *node, contextNodes[0].Score, contextNodes[0].Valid, e.budget.settle(step))
+	e.promptsAfter(ctx, *node, contextNodes[0])
 	e.learn(ctx, node, insight)
 	e.recommendAfter(ctx, step)
+	e.auditNewBest(ctx, node)
 	return nil
 }
 
@@ -128,6 +131,7 @@ func (e *Engine) commit(ctx context.Context, n *store.Node, artifacts map[string
 		e.cfg.Progress(p) // under mu: progress calls never interleave
 	}
 	e.mu.Unlock()
+	_ = e.recordStalls(context.WithoutCancel(ctx)) // kept for the next commit on failure
 	return nil
 }
 

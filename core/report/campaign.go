@@ -35,8 +35,18 @@ type Campaign struct {
 	// ran.
 	Guidance        string
 	Recommendations string
+	// Objectives are the campaign's objective blocks (store.MetaObjectives);
+	// nil when it optimises the primary metric alone.
+	Objectives []store.Objective
+	// Prompts is the archive of the researcher's system prompts, in id
+	// order; nil when the campaign has no prompts block.
+	Prompts []PromptVariant
+	// Audits are the audits of the best nodes, oldest first; nil when the
+	// campaign has no audit block.
+	Audits []store.Audit
 
-	byID map[int64]int
+	byID       map[int64]int
+	promptUses map[int64]int64 // the variant of each step, by step
 }
 
 // Source is the part of a campaign's store that Load reads; *store.Store
@@ -83,8 +93,20 @@ func (c *Campaign) load(ctx context.Context, st Source) error {
 	if c.Guidance, err = optionalMeta(ctx, st, store.MetaResearcherGuidance); err != nil {
 		return err
 	}
-	c.Recommendations, err = optionalMeta(ctx, st, store.MetaRecommendations)
-	return err
+	if c.Recommendations, err = optionalMeta(ctx, st, store.MetaRecommendations); err != nil {
+		return err
+	}
+	objs, err := optionalMeta(ctx, st, store.MetaObjectives)
+	if err != nil {
+		return err
+	}
+	if c.Objectives, err = store.ParseObjectives(objs); err != nil {
+		return err
+	}
+	if err := c.loadAudits(ctx, st); err != nil {
+		return err
+	}
+	return c.loadPrompts(ctx, st)
 }
 
 // optionalMeta reads a meta key that only some campaigns write.

@@ -12,6 +12,9 @@ type NodeDetail struct {
 	Artifacts []string     // names of the node's stored artifacts
 	Calls     []store.Call // the LLM calls of its step, offline answers included
 	Primary   string       // the campaign's primary metric
+	// Prompt is the system prompt variant its researcher was shown; nil
+	// without a prompts block.
+	Prompt *store.PromptVariant
 }
 
 // LoadNode reads node id of the campaign in dir with its artifacts and
@@ -31,6 +34,9 @@ func LoadNode(ctx context.Context, dir string, id int64) (NodeDetail, error) {
 		return d, err
 	}
 	if d.Calls, err = st.Calls(ctx, d.Node.ID); err != nil {
+		return d, err
+	}
+	if d.Prompt, err = promptOf(ctx, st, d.Node.Step); err != nil {
 		return d, err
 	}
 	info, err := st.Info(ctx)

@@ -39,6 +39,11 @@ func (c *Campaign) Plots() ([]Plot, error) {
 		return nil, err
 	}
 	plots := []Plot{score}
+	front, err := c.frontPlots()
+	if err != nil {
+		return nil, err
+	}
+	plots = append(plots, front...)
 	if f := c.Failures(); len(f) > 0 {
 		p, err := failurePlot(f)
 		if err != nil {

@@ -7,8 +7,11 @@
 // an experiment showed (LLMAnalyzer, OfflineAnalyzer); the judge scores a
 // design against a rubric (JudgePrompt, ParseJudgement); the manager writes
 // the campaign's guidance and recommendations (ManagerPrompt,
-// RecommendPrompt, Guided). Prompts are text/template files embedded from
-// templates/, so a reader can see exactly what a model is told.
+// RecommendPrompt, Guided); the prompts block's proposer writes new system
+// prompts for the researcher (ProposePrompt, ParsePromptProposal, or
+// OfflinePromptVariant without a model). Prompts are text/template files
+// embedded from templates/, so a reader can see exactly what a model is
+// told.
 //
 // Offline is a blind but real search operator behind the llm.Provider
 // interface: it mutates numeric constants (mutate.go, numbers.go) and

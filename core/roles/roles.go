@@ -35,6 +35,16 @@ type Node struct {
 	Metrics    map[string]float64
 	Score      float64
 	Valid      bool
+	// Outputs are what the evaluator left beside its score (feedback,
+	// stderr, other artifacts), already cut to the prompt's budget. The
+	// researcher prompt shows them under the node's program.
+	Outputs []Output
+}
+
+// Output is one raw output of an evaluation as a prompt shows it.
+type Output struct {
+	Label string // says what it is and what was cut, such as "stderr (last 2000 characters; 310 cut)"
+	Text  string
 }
 
 func render(name string, data any) string {

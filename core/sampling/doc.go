@@ -10,6 +10,11 @@
 //	random      distinct nodes drawn uniformly.
 //	island      UCB1 inside islands visited in turn, with ring migration.
 //	map_elites  the elite of a uniformly drawn cell of a feature grid.
+//	island_map_elites
+//	            a MAP-Elites grid per island, islands visited in turn,
+//	            the best elites migrating in a ring.
+//	pareto      binary tournament on Pareto rank, then crowding distance,
+//	            over the nodes' Objectives; the context is the parent's front.
 //
 // Rules shared by all samplers:
 //   - A sampler's state is derived from the nodes added, in ID order, plus

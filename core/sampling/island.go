@@ -27,9 +27,7 @@ type islandSampler struct {
 	islands []island
 	opt     Options
 	added   int
-	// roots counts added nodes without parents; pendingRoots counts
-	// Island(Node{}) answers whose node is not added yet.
-	roots, pendingRoots int
+	roots   rootDealer
 }
 
 // island is one island's sampling index: nodes best first, capped.
@@ -54,10 +52,7 @@ func (s *islandSampler) Add(n Node) {
 		return
 	}
 	s.added++
-	if len(n.Parents) == 0 {
-		s.roots++
-		s.pendingRoots = max(s.pendingRoots-1, 0)
-	}
+	s.roots.added(n)
 	if n.Valid {
 		s.islands[s.wrap(n.Island)].insert(e)
 	}
@@ -122,19 +117,34 @@ func (s *islandSampler) Sample(_ *rand.Rand, n int) []Node {
 }
 
 // Island returns the island of a child of parent: parent.Island mod K. For
-// the zero Node, which stands for "no parent", it deals islands round robin:
-// the answer is (R + P) mod K where R counts the parentless nodes added so
-// far and P the earlier zero-Node answers whose node is not added yet; the
-// call itself adds one to P, and adding a parentless node moves one from P
-// to R. A resumed sampler, given the same nodes, deals on from where the
-// first one stopped.
+// the zero Node, which stands for "no parent", it deals islands round robin
+// (see rootDealer).
 func (s *islandSampler) Island(parent Node) int {
 	if isNoParent(parent) {
-		i := (s.roots + s.pendingRoots) % len(s.islands)
-		s.pendingRoots++
-		return i
+		return s.roots.deal(len(s.islands))
 	}
 	return s.wrap(parent.Island)
+}
+
+// rootDealer deals islands round robin to nodes without a parent: the
+// answer is (R + P) mod K where R counts the parentless nodes added so far
+// and P the earlier answers whose node is not added yet; dealing adds one
+// to P, and adding a parentless node moves one from P to R. A resumed
+// sampler, given the same nodes, deals on from where the first one
+// stopped.
+type rootDealer struct{ roots, pending int }
+
+func (d *rootDealer) added(n Node) {
+	if len(n.Parents) == 0 {
+		d.roots++
+		d.pending = max(d.pending-1, 0)
+	}
+}
+
+func (d *rootDealer) deal(k int) int {
+	i := (d.roots + d.pending) % k
+	d.pending++
+	return i
 }
 
 // isNoParent reports whether n is the zero Node; nil and empty slices

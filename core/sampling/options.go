@@ -8,7 +8,7 @@ import (
 
 // Names lists the samplers New knows, in the order the documentation gives
 // them.
-var Names = []string{"ucb1", "greedy", "random", "island", "map_elites"}
+var Names = []string{"ucb1", "greedy", "random", "island", "map_elites", "pareto", "island_map_elites"}
 
 // IslandCapacity is how many nodes, best first, one island keeps eligible
 // for sampling, its own and migrants together.
@@ -104,6 +104,10 @@ func New(name string, opt Options) (Sampler, error) {
 		return newIsland(opt), nil
 	case "map_elites":
 		return newMapElites(opt), nil
+	case "island_map_elites":
+		return newIslandGrids(opt), nil
+	case "pareto":
+		return newPareto(), nil
 	}
 	return nil, fmt.Errorf("sampler %q: %w; valid names: %s", name, ErrUnknownSampler, strings.Join(Names, ", "))
 }

@@ -11,6 +11,10 @@ type Node struct {
 	Island  int
 	// Features are the node's values on the MAP-Elites feature axes.
 	Features []float64
+	// Objectives are the node's values on the campaign's objectives, each
+	// oriented so that larger is better; NaN where the node reports no
+	// value. Only the pareto sampler reads them.
+	Objectives []float64
 }
 
 // Sampler chooses context nodes for the next step.

@@ -13,6 +13,10 @@
 //     that was interrupted still counts against the budget.
 //   - Artifacts up to InlineArtifactLimit bytes live in the database; larger
 //     ones are files under artifacts/ named by their SHA-256.
+//   - Prompt variants (prompts.go) are never deleted, only marked retired;
+//     the variant of a step is recorded before its node, keyed by step.
+//   - Audits (audit.go) are added beside the node they re-score, with their
+//     event, in one transaction; the node itself is never touched.
 //
 // The schema is versioned: migrations/NNN_*.sql are applied in order inside
 // transactions and recorded in schema_migrations.

@@ -335,15 +335,16 @@ func (s *Store) writeArtifactFile(sum string, content []byte) error {
 // Artifact returns one artifact of a node.
 func (s *Store) Artifact(ctx context.Context, nodeID int64, name string) ([]byte, error) {
 	var sum string
+	var size int
 	var content []byte
-	err := s.db.QueryRowContext(ctx, `SELECT sha256, content FROM artifacts WHERE node_id = ? AND name = ?`, nodeID, name).Scan(&sum, &content)
+	err := s.db.QueryRowContext(ctx, `SELECT sha256, size, content FROM artifacts WHERE node_id = ? AND name = ?`, nodeID, name).Scan(&sum, &size, &content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("node %d artifact %q: %w", nodeID, name, ErrNotFound)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if content != nil {
+	if content != nil || size == 0 { // an empty artifact reads back as NULL
 		return content, nil
 	}
 	return os.ReadFile(filepath.Join(s.dir, "artifacts", sum))

@@ -30,6 +30,10 @@ type Stage struct {
 	Threshold float64
 	// HasThreshold is false when every score passes the stage.
 	HasThreshold bool
+	// HeldOut marks a verification stage: the cascade never runs it and
+	// the researcher never sees its results; the audit re-scores the best
+	// nodes on it.
+	HeldOut bool
 }
 
 // Description is what a task tells the engine and the researcher about itself.

@@ -18,6 +18,9 @@ type NodeDetail struct {
 	// Files lists a program of several files; Node fills it, and it is
 	// absent for a program of one file.
 	Files []ProgramFile `json:"files,omitempty"`
+	// Prompt is the system prompt variant the researcher was shown; nil
+	// without a prompts block.
+	Prompt *NodePrompt `json:"prompt_variant,omitempty"`
 }
 
 // Node renders one node in full.
@@ -43,6 +46,9 @@ func (v View) Node(d NodeDetail, primary string) error {
 		fmt.Fprintf(w, "    %-20s %.10g\n", k, n.Metrics[k])
 	}
 	fmt.Fprintf(w, "  evaluation: %s\n", n.EvalTime)
+	if p := d.Prompt; p != nil {
+		fmt.Fprintf(w, "  prompt:     variant %d (%s): %s\n", p.ID, p.Origin, cut(firstLineOf(p.Text), 80))
+	}
 	section(w, "Motivation", n.Motivation)
 	section(w, "Error", n.Error)
 	section(w, "Feedback", n.Feedback)

@@ -7,6 +7,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/asi-evolve/asi/core/forecast"
 )
 
 // View writes command output as text or, with JSON set, as one JSON value.
@@ -38,6 +40,11 @@ type Plan struct {
 	Resume     string            `json:"resume"`
 	// RunsOn is where the task runs candidates, when not the sandbox.
 	RunsOn string `json:"runs_on,omitempty"`
+	// Forecast is what the campaign is expected to cost from here on.
+	Forecast *forecast.Forecast `json:"forecast,omitempty"`
+	// Objectives are the objective blocks, "metric (direction)"; none
+	// when the campaign optimises its primary metric alone.
+	Objectives []string `json:"objectives,omitempty"`
 }
 
 // Plan renders a plan.
@@ -53,6 +60,9 @@ func (v View) Plan(p Plan) error {
 	fmt.Fprintf(w, "  researcher:  %s\n", p.Researcher)
 	fmt.Fprintf(w, "  analyzer:    %s\n", p.Analyzer)
 	fmt.Fprintf(w, "  sampler:     %s\n", p.Sampler)
+	if len(p.Objectives) > 0 {
+		fmt.Fprintf(w, "  objectives:  %s (a Pareto front)\n", strings.Join(p.Objectives, ", "))
+	}
 	fmt.Fprintf(w, "  sandbox:     %s\n", kv(p.Sandbox))
 	if p.RunsOn != "" {
 		fmt.Fprintf(w, "  runs on:     %s\n", p.RunsOn)
@@ -61,6 +71,9 @@ func (v View) Plan(p Plan) error {
 	fmt.Fprintf(w, "  executors:   %s\n", strings.Join(p.Executors, "\n               "))
 	fmt.Fprintf(w, "  cognition:   %s\n", p.Cognition)
 	fmt.Fprintf(w, "  state:       %s (%s)\n", p.Dir, p.Resume)
+	if p.Forecast != nil {
+		writeForecast(w, *p.Forecast)
+	}
 	fmt.Fprintf(w, "\nRun it with: asi apply %s\n", p.File)
 	return nil
 }

@@ -55,6 +55,14 @@ type Report struct {
 	// InfraFailures are the steps whose evaluation could not run (the task
 	// or its plugin failed); they are not in Failures.
 	InfraFailures int `json:"infra_failures"`
+	// Front is the Pareto front; nil when the campaign has no objectives.
+	Front *Front `json:"front,omitempty"`
+	// Audit is what the audit of the best nodes found; nil when nothing
+	// was audited.
+	Audit *AuditReport `json:"audit,omitempty"`
+	// Prompts is the archive of the researcher's system prompts; nil
+	// without a prompts block.
+	Prompts []PromptLine `json:"prompt_variants,omitempty"`
 }
 
 // Research counts what the machinery around the LLM calls did, summed
@@ -91,6 +99,9 @@ func ReportOf(c *report.Campaign, top int) Report {
 		Running: c.Unfinished(), Usage: c.Usage, Research: ResearchOf(c.Research()),
 	}
 	r.Research.Guidance, r.Research.Recommendations = c.Guidance, c.Recommendations
+	r.Front = FrontOf(c)
+	r.Audit = AuditReportOf(c)
+	r.Prompts = PromptsOf(c)
 	if n, ok := c.Initial(); ok {
 		s := Summarize(n)
 		r.Initial = &s
@@ -149,6 +160,12 @@ func (v View) Report(r Report) error {
 	if r.Best != nil {
 		fmt.Fprintf(w, "  best:       %s  (node %d, %s)\n", scoreText(*r.Best, r.Primary), r.Best.ID, r.Best.Name)
 	}
+	if r.Front != nil {
+		r.Front.frontLines(w)
+	}
+	if r.Audit != nil {
+		r.Audit.lines(w, r.Primary)
+	}
 	if r.Usage.Calls == 0 && (len(r.Offline) > 0 || r.Usage.Offline > 0) {
 		fmt.Fprintln(w, "  llm:        no model called")
 	} else {
@@ -171,6 +188,7 @@ func (v View) Report(r Report) error {
 			fmt.Fprintf(w, "  %5d  %-12s  %s\n", n.ID, scoreValue(n), n.Name)
 		}
 	}
+	promptLines(w, r.Prompts)
 	if len(r.Events) > 0 {
 		fmt.Fprintln(w, "\nRecent events:")
 		for _, e := range r.Events {

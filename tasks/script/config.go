@@ -61,6 +61,8 @@ var settings = []sdk.Setting{
 	{Name: "timeout", Type: sdk.TypeString, Default: "5m", Description: "how long one evaluation may run"},
 	{Name: "cpus", Type: sdk.TypeNumber, Default: 1.0, Description: "CPUs an evaluation job asks for"},
 	{Name: "executor", Type: sdk.TypeString, Default: "", Description: "which of the campaign's executors runs evaluations (default: the only one)"},
+	{Name: "verify", Type: sdk.TypeString, Description: "openevolve: a function of the evaluator, called like evaluate, that scores the program on held-out checks; a held-out stage only the campaign's audit runs"},
+	{Name: "verify_command", Type: sdk.TypeStringList, Description: "json: a command that scores the program on held-out checks, printing JSON like command; a held-out stage only the campaign's audit runs"},
 }
 
 // config is the task block, checked, with the folder read.
@@ -78,6 +80,11 @@ type config struct {
 	cpus      int
 	executor  string
 	command   []string // json contract
+	// verify is the evaluator's held-out function (openevolve) and
+	// verifyCommand the held-out command (json); either adds a held-out
+	// stage after the others.
+	verify        string
+	verifyCommand []string
 
 	// evaluator is the evaluator's path in the job ("" for json).
 	evaluator string
@@ -158,6 +165,13 @@ func configure(s sdk.Settings) (*config, error) {
 			errs = append(errs, err)
 		}
 	}
+	c.verify = str("verify")
+	if _, ok := s["verify_command"]; ok {
+		if c.verifyCommand, err = s.Strings("verify_command"); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	errs = append(errs, c.checkVerify(s)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -333,7 +347,49 @@ func (c *config) fillDefaults(thresholds []float64) error {
 		}
 		c.stages = append(c.stages, st)
 	}
+	if c.hasVerify() {
+		if c.verify != "" && !definesFunction(c.folder[c.evaluator], c.verify) {
+			return sdk.Errorf([]string{"verify"}, "Verify function not found", "%s defines no function %s(program_path); the held-out stage calls it as OpenEvolve calls evaluate.", c.evaluatorName, c.verify)
+		}
+		c.stages = append(c.stages, sdk.Stage{Name: "verify", HeldOut: true})
+	}
 	return nil
+}
+
+func (c *config) hasVerify() bool { return c.verify != "" || len(c.verifyCommand) > 0 }
+
+// verifying says whether stage is the held-out stage, the last one.
+func (c *config) verifying(stage int) bool { return c.hasVerify() && stage == len(c.stages)-1 }
+
+// pythonName is what a verify function may be called.
+var pythonName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// checkVerify checks the held-out settings against the contract.
+func (c *config) checkVerify(s sdk.Settings) []error {
+	var errs []error
+	if _, ok := s["verify"]; ok {
+		switch {
+		case c.contract != contractOpenEvolve:
+			errs = append(errs, sdk.Errorf([]string{"verify"}, "No verify function for this contract", "verify names a function of an openevolve evaluator; the %s contract has none (the json contract takes verify_command).", c.contract))
+		case !pythonName.MatchString(c.verify):
+			errs = append(errs, sdk.Errorf([]string{"verify"}, "Invalid function name", "%q is not a Python function name, such as \"evaluate_verify\".", c.verify))
+		}
+	}
+	if _, ok := s["verify_command"]; ok {
+		switch {
+		case c.contract != contractJSON:
+			errs = append(errs, sdk.Errorf([]string{"verify_command"}, "No verify command for this contract", "verify_command is the json contract's held-out command; an openevolve evaluator takes verify = \"FUNCTION\"."))
+		case len(c.verifyCommand) == 0:
+			errs = append(errs, sdk.Errorf([]string{"verify_command"}, "Empty verify command", "give the command, such as [\"python3\", \"verify.py\", \"{program}\"], or leave verify_command out."))
+		}
+	}
+	return errs
+}
+
+// definesFunction says whether Python source src defines a top-level
+// function name.
+func definesFunction(src []byte, name string) bool {
+	return regexp.MustCompile(`(?m)^(async\s+)?def\s+` + regexp.QuoteMeta(name) + `\s*\(`).Match(src)
 }
 
 // defaultPython is the machine's Python: Debian's, whose packages the jail
@@ -405,4 +461,15 @@ func readFolder(dir string) (map[string][]byte, error) {
 		return nil
 	})
 	return files, err
+}
+
+// heldOut are the held-out stages among stages.
+func heldOut(stages []sdk.Stage) []sdk.Stage {
+	var out []sdk.Stage
+	for _, s := range stages {
+		if s.HeldOut {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -94,6 +94,9 @@ func (c *config) job(code string, stage int) (jobSpec, error) {
 		}
 		spec.command = []string{c.python, "-B", runnerPath, "--contract", c.contract,
 			"--evaluator", c.evaluator, "--program", program, "--stage", strconv.Itoa(stage), "--out", resultPath}
+		if c.verifying(stage) {
+			spec.command = append(spec.command, "--function", c.verify)
+		}
 		spec.output = resultPath
 	case contractASIEvolve:
 		// Run as the reference runs it: in the step's folder, which holds
@@ -101,9 +104,13 @@ func (c *config) job(code string, stage int) (jobSpec, error) {
 		spec.command = []string{"/bin/bash", c.evaluator, program}
 		spec.output = "results.json"
 	case contractJSON:
-		cmd := make([]string, len(c.command))
+		command := c.command
+		if c.verifying(stage) {
+			command = c.verifyCommand
+		}
+		cmd := make([]string, len(command))
 		placed := false
-		for i, a := range c.command {
+		for i, a := range command {
 			cmd[i] = strings.ReplaceAll(a, "{program}", program)
 			placed = placed || cmd[i] != a
 		}

@@ -76,8 +76,9 @@ func (c *config) describe() string {
 		files, _ := bundle.Split(c.initial)
 		fmt.Fprintf(&b, " It is %d files (%s); %s is the one the evaluator loads.", len(files), filePaths(files), c.entry)
 	}
-	if len(c.stages) > 1 {
-		fmt.Fprintf(&b, " Evaluation is a cascade of %d stages; a candidate that scores too low at one stage stops there.", len(c.stages))
+	// The held-out stage is not the researcher's to know of.
+	if public := len(c.stages) - len(heldOut(c.stages)); public > 1 {
+		fmt.Fprintf(&b, " Evaluation is a cascade of %d stages; a candidate that scores too low at one stage stops there.", public)
 	}
 	switch c.isolation {
 	case isolationWasm:

@@ -166,3 +166,75 @@ func TestEvaluateWithoutExecutor(t *testing.T) {
 		t.Fatalf("Evaluate = %v, want an error saying to add an executor", err)
 	}
 }
+
+func TestConfigureVerify(t *testing.T) {
+	files := map[string]string{
+		"evaluator.py":       "def evaluate(p): pass\ndef evaluate_verify(p): pass\n",
+		"initial_program.py": marked,
+	}
+	t.Run("openevolve function", func(t *testing.T) {
+		folder(t, files)
+		c, err := configure(withDefaults(sdk.Settings{"contract": "openevolve", "evaluator": "evaluator.py", "initial": "initial_program.py", "verify": "evaluate_verify"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]sdk.Stage{{Name: "evaluate"}, {Name: "verify", HeldOut: true}}, c.stages); diff != "" {
+			t.Errorf("stages (-want +got):\n%s", diff)
+		}
+		public, _ := c.job(marked, 0)
+		held, _ := c.job(marked, 1)
+		if strings.Contains(strings.Join(public.command, " "), "--function") {
+			t.Errorf("the public stage calls the verify function: %q", public.command)
+		}
+		if got := strings.Join(held.command, " "); !strings.Contains(got, "--stage 1") || !strings.Contains(got, "--function evaluate_verify") {
+			t.Errorf("held-out command %q; want it to call evaluate_verify", got)
+		}
+		if strings.Contains(c.describe(), "cascade") {
+			t.Errorf("the statement tells the researcher of the held-out stage: %q", c.describe())
+		}
+	})
+	t.Run("json command", func(t *testing.T) {
+		folder(t, files)
+		c, err := configure(withDefaults(sdk.Settings{"contract": "json", "command": []any{"python3", "score.py"}, "initial": "initial_program.py",
+			"verify_command": []any{"python3", "verify.py", "{program}"}}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.stages) != 2 || !c.stages[1].HeldOut {
+			t.Fatalf("stages %+v; want a held-out stage last", c.stages)
+		}
+		public, _ := c.job(marked, 0)
+		held, _ := c.job(marked, 1)
+		if got := strings.Join(public.command, " "); !strings.Contains(got, "score.py initial_program.py") {
+			t.Errorf("public command %q", got)
+		}
+		if got := strings.Join(held.command, " "); !strings.Contains(got, "verify.py initial_program.py") || strings.Contains(got, "score.py") {
+			t.Errorf("held-out command %q; want verify.py on the program", got)
+		}
+	})
+	refused := []struct {
+		name     string
+		settings sdk.Settings
+		path     string
+		want     string
+	}{
+		{"function missing", sdk.Settings{"contract": "openevolve", "evaluator": "evaluator.py", "initial": "initial_program.py", "verify": "check"}, "verify", "no function check"},
+		{"not a name", sdk.Settings{"contract": "openevolve", "evaluator": "evaluator.py", "initial": "initial_program.py", "verify": "os.system('x')"}, "verify", "not a Python function name"},
+		{"verify on json", sdk.Settings{"contract": "json", "command": []any{"true"}, "initial": "initial_program.py", "verify": "evaluate_verify"}, "verify", "verify_command"},
+		{"verify_command on openevolve", sdk.Settings{"contract": "openevolve", "evaluator": "evaluator.py", "initial": "initial_program.py", "verify_command": []any{"true"}}, "verify_command", "openevolve"},
+		{"empty verify_command", sdk.Settings{"contract": "json", "command": []any{"true"}, "initial": "initial_program.py", "verify_command": []any{}}, "verify_command", "Empty"},
+	}
+	for _, tt := range refused {
+		t.Run(tt.name, func(t *testing.T) {
+			folder(t, files)
+			_, err := configure(withDefaults(tt.settings))
+			var ce *sdk.ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("configure = %v, want a *sdk.ConfigError", err)
+			}
+			if ce.Path[0] != tt.path || !strings.Contains(ce.Error(), tt.want) {
+				t.Fatalf("error at %v: %v; want it at %s, saying %q", ce.Path, ce, tt.path, tt.want)
+			}
+		})
+	}
+}

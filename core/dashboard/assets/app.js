@@ -162,6 +162,72 @@ function scoreChart(nodes, direction, onPick) {
   return svg;
 }
 
+// frontChart plots a Pareto front on its first two objectives, better
+// towards the top right whatever each objective's direction; the
+// preferred member is ringed.
+function frontChart(front, onPick) {
+  const W = 900, H = 300, L = 60, R = 16, T = 24, B = 40;
+  const svg = s("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, id: "pareto-front" });
+  const [ox, oy] = front.objectives;
+  const pts = front.members.map((m) => ({ m, a: m.values[0], b: m.values[1] }));
+  const range = (vals, o) => {
+    let lo = Math.min(...vals), hi = Math.max(...vals);
+    if (hi === lo) { hi += Math.abs(hi) * 0.05 || 1; lo -= Math.abs(lo) * 0.05 || 1; }
+    const pad = (hi - lo) * 0.08;
+    return o.direction === "minimize" ? [hi + pad, lo - pad] : [lo - pad, hi + pad];
+  };
+  const [x0, x1] = range(pts.map((p) => p.a), ox), [y0, y1] = range(pts.map((p) => p.b), oy);
+  const x = (v) => L + ((v - x0) / (x1 - x0)) * (W - L - R);
+  const y = (v) => T + (1 - (v - y0) / (y1 - y0)) * (H - T - B);
+  for (let i = 0; i <= 3; i++) {
+    const vx = x0 + (i / 3) * (x1 - x0), vy = y0 + (i / 3) * (y1 - y0);
+    svg.append(s("text", { x: x(vx), y: H - 22, "text-anchor": "middle" }, Number(vx.toPrecision(3))));
+    svg.append(s("text", { x: L - 6, y: y(vy) + 4, "text-anchor": "end" }, Number(vy.toPrecision(3))));
+  }
+  const arrow = (o) => o.metric + (o.direction === "minimize" ? " ↓" : " ↑");
+  svg.append(s("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle" }, arrow(ox)));
+  svg.append(s("text", { x: L, y: 12, "text-anchor": "start" }, arrow(oy)));
+  const sorted = [...pts].sort((p, q) => x(p.a) - x(q.a));
+  if (sorted.length > 1) svg.append(s("path", { d: sorted.map((p, i) => `${i ? "L" : "M"}${x(p.a)},${y(p.b)}`).join(""), fill: "none", stroke: "#d0d7de" }));
+  for (const p of pts) {
+    const dot = s("circle", { cx: x(p.a), cy: y(p.b), r: p.m.id === front.preferred ? 6 : 4, fill: "#4c78a8", stroke: p.m.id === front.preferred ? "#e45756" : "none",
+      "stroke-width": 2, class: "pt front-pt" }, s("title", {}, `node ${p.m.id} · ${p.m.name} · ${front.objectives.map((o, k) => o.metric + " " + fmt(p.m.values[k])).join(" · ")}`));
+    if (onPick) { dot.addEventListener("click", () => onPick(p.m)); dot.style.cursor = "pointer"; }
+    svg.append(dot);
+  }
+  return svg;
+}
+
+// hypervolumeChart draws the hypervolume after each stored node.
+function hypervolumeChart(curve) {
+  const W = 900, H = 160, L = 60, R = 16, T = 10, B = 30;
+  const svg = s("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, id: "hypervolume-chart" });
+  svg.style.height = H + "px";
+  if (!curve.length) return svg;
+  const maxStep = Math.max(1, curve[curve.length - 1].step), hi = Math.max(...curve.map((p) => p.hypervolume)) || 1;
+  const x = (st) => L + (st / maxStep) * (W - L - R), y = (v) => T + (1 - v / hi) * (H - T - B);
+  svg.append(s("text", { x: L - 6, y: y(hi) + 4, "text-anchor": "end" }, Number(hi.toPrecision(4))));
+  svg.append(s("text", { x: L - 6, y: y(0) + 4, "text-anchor": "end" }, 0));
+  svg.append(s("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle" }, "step"));
+  svg.append(s("path", { d: curve.map((p, i) => (i ? `H${x(p.step)}V${y(p.hypervolume)}` : `M${x(p.step)},${y(p.hypervolume)}`)).join(""),
+    fill: "none", stroke: "#e45756", "stroke-width": 2 }));
+  return svg;
+}
+
+// frontPanel shows a campaign's Pareto front: the plot, the hypervolume
+// over steps and a table of the members.
+function frontPanel(name, front) {
+  const open = (m) => navigate(`/c/${esc(name)}/node/${m.id}`);
+  const hv = front.hypervolume === null ? "unknown (no reference point)" : fmt(front.hypervolume);
+  return [h("h2", {}, `Pareto front: ${front.members.length} node(s), hypervolume ${hv}`),
+    front.objectives.length >= 2 && front.members.length ? frontChart(front, open) : null,
+    h("h2", {}, "Hypervolume vs step"), hypervolumeChart(front.hypervolume_curve),
+    h("table", { id: "front-table" }, h("tr", {}, ["node", "name", ...front.objectives.map((o) => o.metric + (o.direction === "minimize" ? " ↓" : " ↑"))].map((t) => h("th", {}, t))),
+      front.members.map((m) => h("tr", { class: m.id === front.preferred ? "preferred" : "" }, h("td", {}, h("a", { href: `/c/${esc(name)}/node/${m.id}` }, m.id)), h("td", {}, m.name),
+        m.values.map((v) => h("td", { class: "num" }, fmt(v)))))),
+    h("p", { class: "muted" }, "The valid nodes no other node beats on every objective. Ringed: the one `asi best` prints (the largest weighted sum of the objectives scaled to the front).")];
+}
+
 // activityChart: nodes stored per minute over the last 30 minutes.
 function activityChart(nodes) {
   const W = 300, H = 80, now = Date.now(), bins = new Array(30).fill(0);
@@ -214,6 +280,8 @@ function live(name, state, render) {
     const known = new Set(state.nodes.map((n) => n.id));
     for (const n of v.nodes) if (!known.has(n.id)) state.nodes.push(n);
     state.summary = v.summary; state.events = v.events; state.failures = v.failures;
+    state.front = v.front;
+    state.audit = v.audit;
     render();
   });
 }
@@ -230,6 +298,7 @@ async function pageLive(name) {
   const side = h("div", {});
   const failures = h("div", {});
   const top = h("div", {});
+  const frontBox = h("div", { class: "panel", id: "front-panel" });
   const render = () => {
     const sm = state.summary, done = sm.done;
     const rate = done ? Math.round((100 * sm.failures) / done) + "%" : "—";
@@ -245,7 +314,8 @@ async function pageLive(name) {
         ? card("tokens", (sm.prompt_tokens + sm.completion_tokens).toLocaleString(), "tokens")
         : card("llm", "no model called", "llm"),
       sm.offline_roles.length ? card("offline (no model)", sm.offline_roles.join(", "), "offline") : null,
-      card("workers busy", sm.running, "running"));
+      card("workers busy", sm.running, "running"),
+      state.audit ? card("flagged by audit", `${state.audit.flagged.length} of ${state.audit.audited}`, "audit-flagged") : null);
     fill(chartBox, h("h2", {}, `Best ${sm.primary} vs step`), scoreChart(state.nodes, sm.direction, (n) => navigate(`/c/${esc(name)}/node/${n.id}`)),
       h("p", { class: "muted" }, "Dots: every valid node. Crosses: failed nodes. Line: best so far. Click a dot to open its node."));
     fill(side, h("h2", {}, "Activity"), h("div", { class: "muted" }, `${sm.running} step(s) running; nodes stored per minute, last 30 minutes:`), activityChart(state.nodes),
@@ -257,12 +327,16 @@ async function pageLive(name) {
         state.failures.map((f) => h("tr", {}, h("td", {}, f.reason), h("td", { class: "num" }, f.count), h("td", {}, h("a", { href: `/c/${esc(name)}/node/${f.example}` }, "node " + f.example)))))
       : h("p", { class: "muted" }, "No failure."));
     const best = state.nodes.filter((n) => n.valid).sort((a, b) => sm.direction === "minimize" ? a.score - b.score : b.score - a.score).slice(0, 10);
+    const flagged = new Map((state.audit ? state.audit.flagged : []).map((f) => [f.id, f]));
     fill(top, h("h2", {}, "Top 10"), h("table", { id: "top" }, h("tr", {}, ["node", "step", "name", sm.primary, "island"].map((t) => h("th", {}, t))),
-      best.map((n) => h("tr", {}, h("td", {}, h("a", { href: `/c/${esc(name)}/node/${n.id}` }, n.id)), h("td", {}, n.step), h("td", {}, n.name), h("td", { class: "num" }, fmt(n.score)), h("td", {}, n.island)))));
+      best.map((n) => h("tr", { class: flagged.has(n.id) ? "flagged" : "" }, h("td", {}, h("a", { href: `/c/${esc(name)}/node/${n.id}` }, n.id)), h("td", {}, n.step),
+        h("td", {}, n.name, flagged.has(n.id) ? h("span", { class: "bad", title: flagged.get(n.id).reason || "" }, " ⚠ flagged by audit") : null), h("td", { class: "num" }, fmt(n.score)), h("td", {}, n.island)))));
+    frontBox.hidden = !state.front;
+    if (state.front) fill(frontBox, frontPanel(name, state.front));
   };
   render();
   fill(app(), h("h1", {}, name, h("span", { class: "muted" }, ` · ${state.summary.task} · ${state.summary.primary} (${state.summary.direction})`)),
-    cards, h("div", { class: "grid2" }, h("div", {}, chartBox, top, failures), side));
+    cards, h("div", { class: "grid2" }, h("div", {}, chartBox, frontBox, top, failures), side));
   live(name, state, render);
 }
 

@@ -338,7 +338,10 @@ type Stage struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Name  string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// Set when a score under it (in the task's direction) ends the cascade.
-	Threshold     *float64 `protobuf:"fixed64,2,opt,name=threshold,proto3,oneof" json:"threshold,omitempty"`
+	Threshold *float64 `protobuf:"fixed64,2,opt,name=threshold,proto3,oneof" json:"threshold,omitempty"`
+	// Set on a held-out stage: run only by the audit of the best nodes,
+	// never in the cascade, its results never shown to the researcher.
+	HeldOut       bool `protobuf:"varint,3,opt,name=held_out,json=heldOut,proto3" json:"held_out,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -385,6 +388,13 @@ func (x *Stage) GetThreshold() float64 {
 		return *x.Threshold
 	}
 	return 0
+}
+
+func (x *Stage) GetHeldOut() bool {
+	if x != nil {
+		return x.HeldOut
+	}
+	return false
 }
 
 // Setting is one attribute the task block accepts.
@@ -1104,10 +1114,11 @@ const file_asi_task_v1_task_proto_rawDesc = "" +
 	"\x0eneeds_executor\x18\x10 \x01(\bR\rneedsExecutor\">\n" +
 	"\x06Metric\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12 \n" +
-	"\vdescription\x18\x02 \x01(\tR\vdescription\"L\n" +
+	"\vdescription\x18\x02 \x01(\tR\vdescription\"g\n" +
 	"\x05Stage\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12!\n" +
-	"\tthreshold\x18\x02 \x01(\x01H\x00R\tthreshold\x88\x01\x01B\f\n" +
+	"\tthreshold\x18\x02 \x01(\x01H\x00R\tthreshold\x88\x01\x01\x12\x19\n" +
+	"\bheld_out\x18\x03 \x01(\bR\aheldOutB\f\n" +
 	"\n" +
 	"_threshold\"\xa1\x01\n" +
 	"\aSetting\x12\x12\n" +

@@ -1,7 +1,7 @@
 """asi_run.py: runs one evaluator on one candidate and reports one result.
 
     python3 asi_run.py --contract {openevolve|shinka} --evaluator REL
-        --program REL [--stage N] --out PATH
+        --program REL [--stage N] [--function NAME] --out PATH
 
 Paths are relative to the current directory (the job directory). The result
 is a JSON object {"metrics", "valid", "feedback", "artifacts", "error"},
@@ -129,7 +129,7 @@ def import_by_path(name, path):
     return module
 
 
-def run_openevolve(result, evaluator, program, stage):
+def run_openevolve(result, evaluator, program, stage, function=None):
     try:
         module = import_by_path("evaluator", evaluator)
     except BaseException as exc:
@@ -137,7 +137,14 @@ def run_openevolve(result, evaluator, program, stage):
             raise
         result.crash()
         return
-    fn = getattr(module, "evaluate_stage%d" % (stage + 1), None)
+    if function:
+        # A held-out stage: the evaluator's verify function, no fallback.
+        fn = getattr(module, function, None)
+        if not callable(fn):
+            result.fail("the evaluator defines no function %s" % function)
+            return
+    else:
+        fn = getattr(module, "evaluate_stage%d" % (stage + 1), None)
     if not callable(fn):
         fn = getattr(module, "evaluate", None)
     if not callable(fn):
@@ -283,6 +290,7 @@ def parse_args(argv):
     parser.add_argument("--program", required=True)
     parser.add_argument("--stage", type=int, default=0)
     parser.add_argument("--out", required=True)
+    parser.add_argument("--function", default=None)
     args = parser.parse_args(argv)
     if args.stage < 0:
         parser.error("--stage must be 0 or more")
@@ -306,7 +314,7 @@ def main(argv):
     real_stdout = claim_stdout()
     result = Result()
     if args.contract == "openevolve":
-        run_openevolve(result, evaluator, program, args.stage)
+        run_openevolve(result, evaluator, program, args.stage, args.function)
     else:
         run_shinka(result, evaluator, program, os.path.join(cwd, ".asi_results"))
 

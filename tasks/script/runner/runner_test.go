@@ -176,6 +176,27 @@ func TestRunner(t *testing.T) {
 			},
 		},
 		{
+			name:    "openevolve held-out function",
+			fixture: "oe_cascade",
+			args:    []string{"--contract", "openevolve", "--evaluator", "evaluator.py", "--program", "initial_program.py", "--stage", "2", "--function", "evaluate_verify"},
+			want: result{
+				Metrics:   map[string]float64{"verified": 1, "combined_score": 0.05},
+				Valid:     true,
+				Artifacts: map[string]string{},
+			},
+		},
+		{
+			name:    "openevolve held-out function missing: no fallback to evaluate",
+			fixture: "oe_cascade",
+			args:    []string{"--contract", "openevolve", "--evaluator", "evaluator.py", "--program", "initial_program.py", "--function", "evaluate_secret"},
+			want: result{
+				Metrics:   map[string]float64{},
+				Valid:     false,
+				Feedback:  "the evaluator defines no function evaluate_secret",
+				Artifacts: map[string]string{},
+			},
+		},
+		{
 			name:    "openevolve evaluator raises",
 			fixture: "oe_raise",
 			args:    []string{"--contract", "openevolve", "--evaluator", "evaluator.py", "--program", "initial_program.py"},

@@ -8,3 +8,7 @@ def evaluate_stage2(program_path):
 
 def evaluate(program_path):
     return {"combined_score": 0.9}
+
+
+def evaluate_verify(program_path):
+    return {"verified": 1.0, "combined_score": 0.05}

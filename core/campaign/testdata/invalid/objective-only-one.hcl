@@ -1,0 +1,7 @@
+campaign "fronts" {
+  task = "circlepacking"
+}
+
+objective "score" { # ERROR: Only one objective
+  direction = "maximize"
+}

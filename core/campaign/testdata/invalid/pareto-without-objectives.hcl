@@ -1,0 +1,7 @@
+campaign "fronts" {
+  task = "circlepacking"
+}
+
+database {
+  sampler = "pareto" # ERROR: Pareto sampler without objectives
+}

@@ -1,0 +1,7 @@
+campaign "stall" {
+  task = "circlepacking"
+}
+
+stop { # ERROR: Missing required argument
+  response = "none"
+}

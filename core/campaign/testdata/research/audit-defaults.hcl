@@ -1,0 +1,5 @@
+campaign "audit" {
+  task = "circlepacking"
+}
+
+audit {}
