@@ -414,7 +414,7 @@ func TestPlanForecastBadInput(t *testing.T) {
 		file := filepath.Join(testdataDir(t), "small.hcl")
 		t.Chdir(t.TempDir())
 		stdout, stderr, code := run(t, "plan", file)
-		if code != exitOK || !strings.Contains(stdout, "no model is called (every role runs offline): no money, no tokens") {
+		if code != exitOK || !strings.Contains(stdout, "nothing (every role runs offline: no model is called, no money, no tokens)") {
 			t.Errorf("plan of an offline campaign: exit %d\n%s\n%s", code, stdout, stderr)
 		}
 		if strings.Contains(stdout, "$") {

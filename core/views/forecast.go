@@ -13,12 +13,15 @@ import (
 // and model, wall time, the caps that end the campaign early and where
 // each number comes from.
 func writeForecast(w io.Writer, f forecast.Forecast) {
-	fmt.Fprintf(w, "\nWhat it will cost (%s):\n", f.From)
+	if f.NoModel {
+		fmt.Fprintf(w, "\nWhat it will cost: nothing (every role runs offline: no model is called, no money, no tokens)\n")
+	} else {
+		fmt.Fprintf(w, "\nWhat it will cost (%s):\n", f.From)
+	}
 	if f.HistoryError != "" {
 		fmt.Fprintf(w, "  history:     could not read the campaign's history (%s); estimated as for a new campaign\n", f.HistoryError)
 	}
 	if f.NoModel {
-		fmt.Fprintf(w, "  nothing:     no model is called (every role runs offline): no money, no tokens\n")
 		return
 	}
 	unknown := ""

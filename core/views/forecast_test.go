@@ -20,7 +20,7 @@ func TestWriteForecast(t *testing.T) {
 		{
 			name:   "no model",
 			f:      forecast.Forecast{From: "every role runs offline: no model is called", NoModel: true},
-			want:   []string{"nothing:     no model is called (every role runs offline): no money, no tokens"},
+			want:   []string{"What it will cost: nothing (every role runs offline: no model is called, no money, no tokens)"},
 			absent: []string{"$", "total:"},
 		},
 		{

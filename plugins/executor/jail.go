@@ -218,7 +218,8 @@ func (b *jailArgs) mount(dest string, opts ...string) {
 
 func (b *jailArgs) parents(dest string) {
 	var missing []string
-	for d := filepath.Dir(dest); !b.mounted[d]; d = filepath.Dir(d) {
+	// Stop at the top as well: a relative dest never reaches "/".
+	for d := filepath.Dir(dest); !b.mounted[d] && d != filepath.Dir(d); d = filepath.Dir(d) {
 		missing = append(missing, d)
 	}
 	for i := len(missing) - 1; i >= 0; i-- {

@@ -470,6 +470,30 @@ func TestJailFilesStayAsis(t *testing.T) {
 	}
 }
 
+// A work directory given relative to the current one (a campaign's state
+// directory, .asi/NAME, usually is) runs jailed jobs: the jail binds the
+// job's directory where it is, so the executor makes it absolute.
+func TestJailRelativeWorkDir(t *testing.T) {
+	requireJail(t)
+	dir := workDir(t)
+	if err := os.MkdirAll(dir, 0o711); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Dir(dir))
+	l, err := NewLocal(LocalConfig{Dir: filepath.Base(dir), Grace: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	res, log := runJob(t, l, sdk.Job{Command: sh("pwd; echo ok > r.txt"), Outputs: []string{"r.txt"}})
+	if res.State != sdk.JobSucceeded || string(res.Outputs["r.txt"]) != "ok\n" {
+		t.Fatalf("%s (%s), log %q, outputs %q", res.State, res.Detail, log, res.Outputs)
+	}
+	if got := strings.TrimSpace(log); !filepath.IsAbs(got) || !strings.HasPrefix(got, dir) {
+		t.Errorf("the job ran in %q, want a directory under %s", got, dir)
+	}
+}
+
 // A command outside /usr runs, its directory read-only in the jail; so do
 // the paths of ReadOnly, and a Python virtual environment's interpreter.
 func TestJailCommandOutsideUsr(t *testing.T) {

@@ -134,6 +134,13 @@ func newLocal(name string, cfg LocalConfig, place Placer) (*Local, error) {
 	if cfg.Dir == "" {
 		return nil, fmt.Errorf("%s executor: no work directory", name)
 	}
+	// The jail binds job directories where they are on the host, which
+	// needs them absolute (a campaign's state directory is often relative).
+	abs, err := filepath.Abs(cfg.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s executor: work directory: %w", name, err)
+	}
+	cfg.Dir = abs
 	if err := os.MkdirAll(cfg.Dir, 0o711); err != nil {
 		return nil, fmt.Errorf("%s executor: work directory: %w", name, err)
 	}

@@ -96,6 +96,12 @@ func NewSlurm(cfg SlurmConfig) (*Slurm, error) {
 	if cfg.SharedDir == "" {
 		return nil, fmt.Errorf("slurm executor: no shared_dir")
 	}
+	// Job directories are bound into the jail where they are: absolute.
+	abs, err := filepath.Abs(cfg.SharedDir)
+	if err != nil {
+		return nil, fmt.Errorf("slurm executor: shared_dir: %w", err)
+	}
+	cfg.SharedDir = abs
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = time.Hour
 	}
