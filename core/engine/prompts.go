@@ -298,7 +298,8 @@ func (e *Engine) promptsAfter(ctx context.Context, n, parent store.Node) {
 
 // extremes returns the analyses of the best and the worst node of the
 // steps in (from, to], ranked by oriented gain over their first parent;
-// a node that is not valid ranks below every valid one.
+// a node that is not valid ranks below every valid one. best is "" when no
+// node of the window gained.
 func (e *Engine) extremes(nodes []store.Node, from, to int64) (best, worst string) {
 	byID := make(map[int64]store.Node, len(nodes))
 	for _, n := range nodes {
@@ -327,7 +328,9 @@ func (e *Engine) extremes(nodes []store.Node, from, to int64) (best, worst strin
 			lo = n
 		}
 	}
-	if hi != nil {
+	// Only a gain is something that "worked": a window of regressions
+	// offers lessons on what to avoid alone.
+	if hi != nil && gain(*hi) > 0 {
 		best = hi.Analysis
 	}
 	if lo != nil && lo != hi {
