@@ -106,7 +106,7 @@ func describeResearch(ec engine.Config) string {
 
 // AblationPieces are what an ablation can turn off (Options.Off), each
 // against the full campaign.
-var AblationPieces = []string{"analyzer", "cognition", "repair", "cascade", "judge", "novelty", "manager", "bandit", "prompts"}
+var AblationPieces = []string{"analyzer", "cognition", "repair", "cascade", "judge", "novelty", "manager", "bandit", "prompts", "feedback"}
 
 // turnOff removes the named pieces from an engine configuration. The
 // analyzer is turned off in the campaign itself (see Open).
@@ -127,6 +127,8 @@ func turnOff(ec *engine.Config, off map[string]bool) {
 			ec.Manager = nil
 		case "prompts":
 			ec.Prompts = nil
+		case "feedback":
+			ec.Feedback = nil
 		case "bandit":
 			if len(ec.Researchers) > 0 {
 				ec.Researcher, ec.Researchers = ec.Researchers[0].Provider, nil
