@@ -118,4 +118,28 @@ func TestAuditExampleFlagsTheRewardHack(t *testing.T) {
 	} else if !ok || strings.Contains(warning, "flagged") {
 		t.Errorf("best node %d: audited %v, stderr %q; want it audited, and a warning only when flagged", status.Best.ID, ok, warning)
 	}
+	// asi show tells each audited node's outcome, in text and JSON.
+	for id, a := range audits {
+		text, _ := asi("show", "-state", state, strconv.FormatInt(id, 10))
+		want := "audit:      passed"
+		if a.Flagged {
+			want = "audit:      FLAGGED"
+		}
+		if !strings.Contains(text, want) {
+			t.Errorf("asi show %d lacks %q:\n%s", id, want, text)
+		}
+		out, _ := asi("show", "-json", "-state", state, strconv.FormatInt(id, 10))
+		var shown struct {
+			Audit *struct {
+				PublicScore float64 `json:"public_score"`
+			} `json:"audit"`
+			Flagged bool `json:"flagged"`
+		}
+		if err := json.Unmarshal([]byte(out), &shown); err != nil {
+			t.Fatalf("show -json: %v\n%s", err, out)
+		}
+		if shown.Audit == nil || shown.Audit.PublicScore != a.PublicScore || shown.Flagged != a.Flagged {
+			t.Errorf("show -json %d: audit %+v flagged %v; want public %v flagged %v", id, shown.Audit, shown.Flagged, a.PublicScore, a.Flagged)
+		}
+	}
 }

@@ -25,6 +25,11 @@ func runShow(ctx context.Context, args []string, s Streams) int {
 	if p := d.Prompt; p != nil {
 		detail.Prompt = &views.NodePrompt{ID: p.ID, Origin: p.Origin, Text: p.Text}
 	}
+	if a := d.Audit; a != nil {
+		detail.Audit = &views.FlaggedNode{ID: a.NodeID, Name: d.Node.Name, Step: a.Step, PublicScore: a.PublicScore,
+			HeldOutScore: a.HeldOutScore, Drop: a.Drop, Verdict: a.Verdict, Reason: a.Reason}
+		detail.Flagged = a.Flagged
+	}
 	return render((views.View{W: s.Stdout, JSON: a.json}).Node(detail, d.Primary), s)
 }
 

@@ -15,6 +15,8 @@ type NodeDetail struct {
 	// Prompt is the system prompt variant its researcher was shown; nil
 	// without a prompts block.
 	Prompt *store.PromptVariant
+	// Audit is the node's latest audit; nil when it was never audited.
+	Audit *store.Audit
 }
 
 // LoadNode reads node id of the campaign in dir with its artifacts and
@@ -38,6 +40,13 @@ func LoadNode(ctx context.Context, dir string, id int64) (NodeDetail, error) {
 	}
 	if d.Prompt, err = promptOf(ctx, st, d.Node.Step); err != nil {
 		return d, err
+	}
+	audits, err := st.LatestAudits(ctx)
+	if err != nil {
+		return d, err
+	}
+	if a, ok := audits[d.Node.ID]; ok {
+		d.Audit = &a
 	}
 	info, err := st.Info(ctx)
 	d.Primary = info.Primary

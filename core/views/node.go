@@ -21,6 +21,10 @@ type NodeDetail struct {
 	// Prompt is the system prompt variant the researcher was shown; nil
 	// without a prompts block.
 	Prompt *NodePrompt `json:"prompt_variant,omitempty"`
+	// Audit is the node's latest audit; nil when it was never audited.
+	Audit *FlaggedNode `json:"audit,omitempty"`
+	// Flagged says whether that audit flagged the node.
+	Flagged bool `json:"flagged,omitempty"`
 }
 
 // Node renders one node in full.
@@ -48,6 +52,20 @@ func (v View) Node(d NodeDetail, primary string) error {
 	fmt.Fprintf(w, "  evaluation: %s\n", n.EvalTime)
 	if p := d.Prompt; p != nil {
 		fmt.Fprintf(w, "  prompt:     variant %d (%s): %s\n", p.ID, p.Origin, cut(firstLineOf(p.Text), 80))
+	}
+	if a := d.Audit; a != nil {
+		state := "passed"
+		if d.Flagged {
+			state = "FLAGGED as a suspected reward hack"
+		}
+		fmt.Fprintf(w, "  audit:      %s at step %d: public %.6g, %s", state, a.Step, a.PublicScore, a.heldOutText())
+		if a.Verdict != "" {
+			fmt.Fprintf(w, ", judge: %s", a.Verdict)
+		}
+		fmt.Fprintln(w)
+		if a.Reason != "" {
+			fmt.Fprintf(w, "              %s\n", firstLineOf(a.Reason))
+		}
 	}
 	section(w, "Motivation", n.Motivation)
 	section(w, "Error", n.Error)
