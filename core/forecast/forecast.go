@@ -403,7 +403,7 @@ func wall(cfg *campaign.Config, h *History, lines []Line, steps int) Wall {
 		}
 		mean := sum.Seconds() / float64(len(h.StepTimes))
 		w.PerStepSeconds = mean / workers
-		w.From = fmt.Sprintf("mean time of the %d stored steps (%.1fs from claim to commit), over %d workers", len(h.StepTimes), mean, int(workers))
+		w.From = fmt.Sprintf("mean time of the %d stored steps (%.1fs from claim to commit), over %s", len(h.StepTimes), mean, workerCount(workers))
 	} else {
 		var llmSeconds float64
 		for _, l := range lines {
@@ -412,8 +412,8 @@ func wall(cfg *campaign.Config, h *History, lines []Line, steps int) Wall {
 		}
 		w.PerStepSeconds = llmSeconds / workers
 		w.AtLeast = true
-		w.From = fmt.Sprintf("LLM time only, at an assumed %d completion tokens/s, %d prompt tokens/s and %s a call, over %d workers; evaluation time is not known before steps run (evaluation_timeout = %s bounds each)",
-			OutputTokensPerSecond, PromptTokensPerSecond, CallLatency, int(workers), cfg.Campaign.EvaluationTimeout)
+		w.From = fmt.Sprintf("LLM time only, at an assumed %d completion tokens/s, %d prompt tokens/s and %s a call, over %s; evaluation time is not known before steps run (evaluation_timeout = %s bounds each)",
+			OutputTokensPerSecond, PromptTokensPerSecond, CallLatency, workerCount(workers), cfg.Campaign.EvaluationTimeout)
 	}
 	w.TotalSeconds = w.PerStepSeconds * float64(steps)
 	return w
@@ -489,3 +489,11 @@ func caps(cfg *campaign.Config, h *History, f Forecast, once Amount, e *estimato
 
 // number writes a budget value as the campaign file would.
 func number(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// workerCount is "1 worker" or "N workers".
+func workerCount(workers float64) string {
+	if int(workers) == 1 {
+		return "1 worker"
+	}
+	return fmt.Sprintf("%d workers", int(workers))
+}
