@@ -60,7 +60,8 @@ test-faults:
 # Each fuzz target for FUZZTIME; new crashers land in testdata/fuzz/.
 FUZZTIME ?= 10s
 FUZZ_TARGETS := ./core/campaign:FuzzParse ./core/diffs:FuzzParseReply ./core/diffs:FuzzParseBlocks \
-	./core/diffs:FuzzApply ./core/diffs:FuzzFormatBlocks ./tasks/circlepacking:FuzzScore sdk:FuzzDescribeFromWire
+	./core/diffs:FuzzApply ./core/diffs:FuzzFormatBlocks ./tasks/circlepacking:FuzzScore sdk:FuzzDescribeFromWire \
+	./core/store:FuzzDecodeMetrics
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		if [ "$$pkg" = sdk ]; then dir=sdk; pkg=.; else dir=.; fi; \

@@ -217,12 +217,18 @@ func (b *Base) WriteBack(ctx context.Context, it Item) (WriteResult, error) {
 	if err := it.normalize(b.opts.Now()); err != nil {
 		return WriteResult{}, err
 	}
+	// Embedding calls a model: it runs before the lock, so the many
+	// workers' write-backs wait for one another's search and upsert only.
+	vec, embedErr := b.embed(ctx, it.Content)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if err := b.flushLocked(ctx); err != nil {
 		return WriteResult{ID: it.ID}, b.defer_(ctx, it, err)
 	}
-	res, err := b.write(ctx, it)
+	if embedErr != nil {
+		return WriteResult{}, b.defer_(ctx, it, embedErr)
+	}
+	res, err := b.write(ctx, it, vec)
 	if err != nil {
 		return res, b.defer_(ctx, it, err)
 	}
@@ -241,12 +247,18 @@ func (b *Base) defer_(ctx context.Context, it Item, cause error) error {
 	return fmt.Errorf("%w: %w", ErrQueued, cause)
 }
 
-func (b *Base) write(ctx context.Context, it Item) (WriteResult, error) {
-	vecs, err := b.embedder.Embed(ctx, []string{it.Content})
+// embed is the vector of one item's content.
+func (b *Base) embed(ctx context.Context, content string) ([]float32, error) {
+	vecs, err := b.embedder.Embed(ctx, []string{content})
 	if err != nil {
-		return WriteResult{}, fmt.Errorf("embed cognition item: %w", err)
+		return nil, fmt.Errorf("embed cognition item: %w", err)
 	}
-	vec := vecs[0]
+	return vecs[0], nil
+}
+
+// write stores it, whose content's vector is vec, or merges it into a
+// near-duplicate. Callers hold mu: a merge must see the last write.
+func (b *Base) write(ctx context.Context, it Item, vec []float32) (WriteResult, error) {
 	hits, err := b.store.Search(ctx, Query{Vector: vec, Limit: 3, Alpha: 1})
 	if err != nil {
 		return WriteResult{}, err
@@ -322,7 +334,13 @@ func (b *Base) flushLocked(ctx context.Context) error {
 		return err
 	}
 	for _, p := range entries {
-		if _, err := b.write(ctx, p.item); err != nil {
+		// Only here, replaying the queue after an outage, does an
+		// embedding run under mu.
+		vec, err := b.embed(ctx, p.item.Content)
+		if err == nil {
+			_, err = b.write(ctx, p.item, vec)
+		}
+		if err != nil {
 			b.flushed = time.Now()
 			return err
 		}

@@ -27,30 +27,29 @@ import (
 	"github.com/asi-evolve/asi/core/sampling"
 	"github.com/asi-evolve/asi/core/store"
 	"github.com/asi-evolve/asi/core/task"
+	"github.com/asi-evolve/asi/internal/benchdata"
 )
 
-// The engine benchmarks store nodes the size of a real campaign's: the
-// code is circle packing's initial Go program (the demo's; its nodes are
-// 5.0 KB), and each node carries 1 to 3 KB of prose — a motivation, an
-// analysis and the evaluator's feedback, the lengths a model writes — cut
-// from the shipped tasks' statements and cognition priors.
-const (
-	benchCodeFile = "../tasks/circlepacking/initial.go.txt"
-	// benchTunable is a line of the code's EVOLVE block; each filled node
-	// gets its own value, so no two programs are equal.
-	benchTunable = "innerRingRadius  = 0.20"
-)
+// The engine benchmarks store nodes the size of a real campaign's, with
+// the LLM calls that made them (internal/benchdata).
+const benchRoot = ".."
 
-// Prose lengths in bytes, drawn uniformly per node: together 1.0 to 3.0 KB.
+// benchTunable is a line of the code's EVOLVE block that a filled node
+// changes, so no two programs are equal.
+const benchTunable = benchdata.Tunable
+
+// Prose lengths in bytes of the stand-in model's answers and the
+// evaluator's feedback (benchdata's).
 var (
-	motivationLen = [2]int{400, 1200}
-	analysisLen   = [2]int{500, 1500}
-	feedbackLen   = [2]int{100, 300}
+	motivationLen = benchdata.MotivationLen
+	analysisLen   = benchdata.AnalysisLen
+	feedbackLen   = benchdata.FeedbackLen
 )
 
 // benchData is the code, the statement and the prose the benchmarks use,
 // read once from the repository's tasks.
 type benchData struct {
+	benchdata.Data
 	code, statement, prose string
 }
 
@@ -63,30 +62,9 @@ var (
 func loadBenchData(b *testing.B) benchData {
 	b.Helper()
 	benchOnce.Do(func() {
-		read := func(path string) string {
-			data, err := os.ReadFile(path)
-			if err != nil && benchErr == nil {
-				benchErr = err
-			}
-			return string(data)
-		}
-		benchVal.code = read(benchCodeFile)
-		benchVal.statement = read("../tasks/circlepacking/statement.md")
-		var prose strings.Builder
-		files, _ := filepath.Glob("../tasks/*/statement.md")
-		priors, _ := filepath.Glob("../tasks/*/cognition/*.md")
-		for _, f := range append(files, priors...) {
-			prose.WriteString(read(f))
-			prose.WriteString("\n")
-		}
-		benchVal.prose = prose.String()
-		switch {
-		case benchErr != nil:
-		case !strings.Contains(benchVal.code, benchTunable):
-			benchErr = fmt.Errorf("%s: no line %q", benchCodeFile, benchTunable)
-		case len(benchVal.prose) < 4*analysisLen[1]:
-			benchErr = fmt.Errorf("only %d bytes of prose under ../tasks", len(benchVal.prose))
-		}
+		var d benchdata.Data
+		d, benchErr = benchdata.Load(benchRoot)
+		benchVal = benchData{Data: d, code: d.Code, statement: d.Statement, prose: d.Prose}
 	})
 	if benchErr != nil {
 		b.Fatal(benchErr)
@@ -95,11 +73,7 @@ func loadBenchData(b *testing.B) benchData {
 }
 
 // text returns between lo and hi bytes of d.prose from a random place.
-func (d benchData) text(rng *rand.Rand, span [2]int) string {
-	n := span[0] + rng.IntN(span[1]-span[0]+1)
-	start := rng.IntN(len(d.prose) - n)
-	return d.prose[start : start+n]
-}
+func (d benchData) text(rng *rand.Rand, span [2]int) string { return d.Text(rng, span) }
 
 // benchTask scores a candidate by a hash of its code and answers with
 // feedback of a real evaluator's length. work > 0 makes every evaluation
@@ -171,10 +145,11 @@ func (s standIn) Complete(ctx context.Context, req llm.Request) (llm.Response, e
 	return llm.Response{Content: content, Model: "stand-in"}, nil
 }
 
-// Templates: a store filled once per size and process, copied for each run.
+// templates holds the filled stores, under binDir (which TestMain
+// removes): a template serves every -count.
 var (
-	templateMu sync.Mutex
-	templates  = map[int]string{}
+	templatesOnce sync.Once
+	templates     *benchdata.Templates
 )
 
 // filledStore opens a copy of a store holding n nodes with varied scores,
@@ -182,75 +157,26 @@ var (
 // size fills a template (minutes at 100k nodes) and logs how long it took.
 func filledStore(b *testing.B, n int) *store.Store {
 	b.Helper()
-	templateMu.Lock()
-	dir, ok := templates[n]
-	if !ok {
-		var err error
-		if dir, err = fillTemplate(b, n); err != nil {
-			templateMu.Unlock()
-			b.Fatal(err)
-		}
-		templates[n] = dir
-	}
-	templateMu.Unlock()
-	run := b.TempDir()
-	if err := os.CopyFS(run, os.DirFS(dir)); err != nil {
-		b.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), run)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return st
-}
-
-func fillTemplate(b *testing.B, n int) (string, error) {
 	d := loadBenchData(b)
-	// Under binDir, which TestMain removes: a template serves every -count.
-	dir, err := os.MkdirTemp(binDir, fmt.Sprintf("store-%d-", n))
-	if err != nil {
-		return "", err
-	}
-	start := time.Now()
-	ctx := context.Background()
-	st, err := store.Open(ctx, dir)
-	if err != nil {
-		return "", err
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	var size int
-	for i := range n {
-		code := strings.Replace(d.code, benchTunable, fmt.Sprintf("innerRingRadius  = 0.%06d", i), 1)
-		var parents []int64
-		if i > 0 {
-			parents = []int64{int64(rng.IntN(i)) + 1}
-		}
-		node := &store.Node{Step: int64(i), Parents: parents, Name: fmt.Sprintf("mutate-1-const-n%d", i), Code: code,
-			Motivation: d.text(rng, motivationLen), Analysis: d.text(rng, analysisLen), Feedback: d.text(rng, feedbackLen),
-			Metrics: map[string]float64{"score": rng.Float64(), "min_gap": rng.Float64() / 1e4, "radius_std": rng.Float64() / 10,
-				"center_distance": rng.Float64(), "runtime_ms": 50 + 100*rng.Float64()},
-			Valid: rng.IntN(10) > 0, Status: store.StatusOK}
-		node.Score = node.Metrics["score"]
-		size += len(node.Code) + len(node.Motivation) + len(node.Analysis) + len(node.Feedback)
-		if _, err := st.Commit(ctx, node, nil, nil); err != nil {
-			st.Close()
-			return "", err
-		}
-	}
-	if err := st.Close(); err != nil {
-		return "", err
-	}
-	b.Logf("filled a %d-node store in %s: %.1f KB of code and prose a node", n, time.Since(start).Round(time.Second), float64(size)/float64(n)/1000)
-	return dir, nil
+	templatesOnce.Do(func() { templates = &benchdata.Templates{Data: d.Data, Dir: filepath.Join(binDir, "stores")} })
+	return templates.Open(b, n)
 }
 
+// newBenchEngine makes an engine for tk with the stand-in model answering
+// as researcher and analyzer.
 func newBenchEngine(b *testing.B, st *store.Store, tk benchTask, workers, steps int, progress func(engine.Progress)) *engine.Engine {
+	return newStandInEngine(b, st, tk.data, tk, workers, steps, progress)
+}
+
+// newStandInEngine makes an engine for any task with the stand-in model
+// answering as researcher and analyzer, from the benchmark data d.
+func newStandInEngine(b *testing.B, st *store.Store, d benchData, tk task.Interface, workers, steps int, progress func(engine.Progress)) *engine.Engine {
 	b.Helper()
 	sampler, err := sampling.New("ucb1", sampling.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	model := standIn{data: tk.data, offline: roles.NewOffline()}
+	model := standIn{data: d, offline: roles.NewOffline()}
 	e, err := engine.New(context.Background(), engine.Config{Store: st, Task: tk, Researcher: model,
 		Analyzer: roles.LLMAnalyzer{Provider: model}, Sampler: sampler, Seed: 1, Workers: workers,
 		Budget: engine.Budget{Steps: steps}, Progress: progress})
@@ -344,9 +270,10 @@ func peakRSS() int64 {
 // BenchmarkWorkerEfficiency runs a campaign whose evaluator is CPU-bound
 // (cpuWork, about evalCPU of CPU time each) with 1, 2, 4 and 8 workers, 4
 // evaluations per worker after the initial program's. The cores set the
-// ideal: with w workers on c cores at most min(w, c) evaluations run at
-// once, so the ideal wall time is one evaluation (the initial program)
-// plus ceil(4w / min(w, c)) evaluations, each taking the CPU time one
+// ideal: with w workers on c cores (runtime.NumCPU, whatever other
+// processes use) at most min(w, c) evaluations run at once, so the ideal
+// wall time is one evaluation (the initial program) plus
+// ceil(4w / min(w, c)) evaluations, each taking the CPU time one
 // evaluation was measured to need alone. efficiency is that ideal over the
 // measured wall time; cores-used is the CPU time the process spent over
 // the wall time (ideal: about min(w, c)); speedup is evaluations per

@@ -3,6 +3,7 @@ package faults
 import (
 	"bytes"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -32,11 +33,15 @@ func TestRandomSIGKILLs(t *testing.T) {
 	// 1,000 steps of 30 ms on 2 workers take 15 s: more than 20 kills
 	// of at most 0.8 s each can spend, on an idle machine too.
 	const steps, kills = 1000, 20
-	file, state := campaign(t, steps, 2, "sleep_ms = 30", "")
+	evalLog := filepath.Join(t.TempDir(), "evaluations")
+	file, state := campaign(t, steps, 2, fmt.Sprintf("sleep_ms = 30\n  eval_log_file = %q", evalLog), "")
 	seed := testSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 7))
-	midStep := 0                    // kills that left a step this run claimed unfinished
-	inFlight := map[[2]int64]bool{} // steps left running by the kill before
+	// A kill lands mid-step when an evaluation it interrupted started and
+	// its node was not stored: the plugin logs each evaluation's node as
+	// it starts. Such a step must be run again by a later apply.
+	cut := map[int64]bool{} // nodes whose evaluation a kill interrupted
+	midStep, logged := 0, 0
 	for i := range kills {
 		delay := time.Duration(100+rng.IntN(700)) * time.Millisecond
 		cmd := exec.Command(asiBin(), "apply", "-state", state, file)
@@ -52,18 +57,19 @@ func TestRandomSIGKILLs(t *testing.T) {
 		if err == nil {
 			t.Fatalf("kill %d: apply finished before the kill after %s; make the budget larger:\n%s", i, delay, out.String())
 		}
+		started := evaluationsSince(t, evalLog, &logged)
 		if _, statErr := os.Stat(filepath.Join(state, "campaign.db")); statErr == nil {
 			checkDatabase(t, state, -1)
-			// A step this run claimed (a new step, or an old one claimed
-			// again, which counts an attempt) and did not store.
-			now := running(t, state)
-			for claim := range now {
-				if !inFlight[claim] {
-					midStep++
-					break
+			stored := storedIDs(t, state)
+			interrupted := false
+			for _, id := range started {
+				if !stored[id] {
+					cut[id], interrupted = true, true
 				}
 			}
-			inFlight = now
+			if interrupted {
+				midStep++
+			}
 		}
 	}
 	if midStep == 0 {
@@ -78,14 +84,17 @@ func TestRandomSIGKILLs(t *testing.T) {
 		t.Fatalf("final apply did not report the whole budget:\n%s", out)
 	}
 	checkDatabase(t, state, steps)
-	db := openDB(t, state)
-	defer db.Close()
-	var rerun int
-	if err := db.QueryRow("SELECT COUNT(*) FROM steps WHERE attempts > 1").Scan(&rerun); err != nil {
-		t.Fatal(err)
+	// Every interrupted step was evaluated again, and stored (checkDatabase).
+	again := map[int64]int{}
+	for _, id := range evaluationsSince(t, evalLog, new(int)) {
+		again[id]++
 	}
-	if rerun == 0 {
-		t.Fatalf("seed %d: %d kills left a step unfinished, yet no step was run a second time", seed, midStep)
+	rerun := 0
+	for id := range cut {
+		if again[id] < 2 {
+			t.Errorf("node %d: its evaluation was cut by a kill and never run again", id)
+		}
+		rerun++
 	}
 	t.Logf("%d nodes stored across %d killed runs (%d killed mid-step, %d steps run again); the last run stored the rest",
 		before, kills, midStep, rerun)
@@ -106,28 +115,61 @@ func testSeed(t *testing.T) uint64 {
 	return seed
 }
 
-// running returns the steps left running, each as (step, attempts).
-func running(t *testing.T, state string) map[[2]int64]bool {
+// evaluationsSince returns the node ids the plugin logged from line *seen
+// on, and moves *seen past them.
+func evaluationsSince(t *testing.T, file string, seen *int) []int64 {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	if n := len(lines); n > 0 && !strings.HasSuffix(string(data), "\n") {
+		lines = lines[:n-1] // a line still being written
+	}
+	var ids []int64
+	for _, line := range lines[min(*seen, len(lines)):] {
+		if line == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(line, 10, 64)
+		if err != nil {
+			t.Fatalf("evaluation log line %q: %v", line, err)
+		}
+		ids = append(ids, id)
+	}
+	*seen = len(lines)
+	if *seen > 0 && lines[*seen-1] == "" {
+		*seen--
+	}
+	return ids
+}
+
+// storedIDs returns the ids of the stored nodes.
+func storedIDs(t *testing.T, state string) map[int64]bool {
 	t.Helper()
 	db := openDB(t, state)
 	defer db.Close()
-	rows, err := db.Query("SELECT step, attempts FROM steps WHERE status = 'running'")
+	rows, err := db.Query("SELECT id FROM nodes")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	out := map[[2]int64]bool{}
+	ids := map[int64]bool{}
 	for rows.Next() {
-		var claim [2]int64
-		if err := rows.Scan(&claim[0], &claim[1]); err != nil {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			t.Fatal(err)
 		}
-		out[claim] = true
+		ids[id] = true
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return ids
 }
 
 // openDB opens the campaign database for a query; the caller closes it.

@@ -30,7 +30,10 @@
 //     memory past its limit, or make the host keep more than its output
 //     limit;
 //   - shares no state with another run: each run is a fresh instance with its
-//     own memory, even of the same Module;
+//     own memory, even of the same Module (a worker may start an
+//     interpreter's instance before its candidate arrives, but it holds
+//     nothing of any candidate until then and serves only that one:
+//     prestart.go);
 //   - cannot call the host except through WASI preview 1 (Load refuses
 //     modules with other imports).
 //

@@ -21,6 +21,15 @@ func (r *Runtime) RunProgram(ctx context.Context, p *Program, cfg Config) (Resul
 	if p == nil || p.Module == nil {
 		return Result{}, fmt.Errorf("sandbox: run program: no module")
 	}
+	res, err := r.runProgramModule(ctx, p, p.config(cfg))
+	if err == nil && p.Explain != nil {
+		res = p.Explain(res)
+	}
+	return res, err
+}
+
+// config is cfg with p's arguments, mounts and environment added.
+func (p *Program) config(cfg Config) Config {
 	merged := cfg
 	merged.args = append(append([]string(nil), p.Args...), cfg.args...)
 	for _, m := range p.Mounts {
@@ -34,11 +43,7 @@ func (r *Runtime) RunProgram(ctx context.Context, p *Program, cfg Config) (Resul
 		maps.Copy(env, p.Env)
 		merged.env = env
 	}
-	res, err := r.runProgramModule(ctx, p, merged)
-	if err == nil && p.Explain != nil {
-		res = p.Explain(res)
-	}
-	return res, err
+	return merged
 }
 
 // Prepare is Lookup(lang) then its Prepare: the one call a caller with a

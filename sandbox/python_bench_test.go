@@ -10,22 +10,50 @@ import (
 
 // BenchmarkPythonHello measures the per-run overhead of a Python guest with
 // the interpreter already compiled: Prepare and RunProgram of a hello
-// world, in process and in a worker process (which starts the executable
-// and loads the interpreter from the compilation cache each run).
+// world, in process and in a worker process, runs back to back (a worker
+// starts the next interpreter as soon as it replies, so the next run
+// waits for most of that start); and worker-warm, a run that arrives at an
+// idle worker whose pre-started interpreter waits for it, as a candidate
+// does after the LLM call that wrote it. Each reports ms/run.
 func BenchmarkPythonHello(b *testing.B) {
 	files := map[string][]byte{"main.py": []byte("print('hello')\n")}
+	run := func(b *testing.B, r *Runtime) {
+		if res := runPython(b, r, files, NewConfig()); !res.OK() {
+			b.Fatalf("%s: %s", res.Reason, res.Detail)
+		}
+	}
 	for _, m := range workerModes {
 		b.Run(m.name, func(b *testing.B) {
 			r := newPythonRuntime(b, m.mode)
-			runPython(b, r, files, NewConfig()) // compile, or load from the cache
+			run(b, r) // compile, or load from the cache
 			b.ResetTimer()
 			for b.Loop() {
-				if res := runPython(b, r, files, NewConfig()); !res.OK() {
-					b.Fatalf("%s: %s", res.Reason, res.Detail)
-				}
+				run(b, r)
 			}
+			reportMsPerRun(b)
 		})
 	}
+	b.Run("worker-warm", func(b *testing.B) {
+		r := newPythonRuntime(b, workerAuto)
+		run(b, r)
+		b.ResetTimer()
+		for b.Loop() {
+			b.StopTimer()
+			time.Sleep(pythonIdleGap)
+			b.StartTimer()
+			run(b, r)
+		}
+		reportMsPerRun(b)
+	})
+}
+
+// pythonIdleGap is the untimed pause before each worker-warm run: longer
+// than an interpreter's start on a quiet machine, far shorter than an LLM
+// call.
+const pythonIdleGap = 50 * time.Millisecond
+
+func reportMsPerRun(b *testing.B) {
+	b.ReportMetric(float64(b.Elapsed())/float64(time.Millisecond)/float64(b.N), "ms/run")
 }
 
 // pythonCPUScript is a CPU-bound mix of what scoring programs do: integer

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -235,53 +236,19 @@ func (r *Runtime) Run(ctx context.Context, m *Module, cfg Config) (Result, error
 		return Result{}, fmt.Errorf("sandbox: run: module closed or nil")
 	}
 	if path := r.workerPath(m, m.path); path != "" {
-		return r.runInWorker(ctx, path, cfg)
+		return r.runInWorker(ctx, path, cfg, nil)
 	}
 	return r.run(ctx, m, cfg)
 }
 
 // run is Run in this process.
 func (r *Runtime) run(ctx context.Context, m *Module, cfg Config) (Result, error) {
-	limit := cfg.MemoryLimit()
-	if m.minMemory > limit {
-		return Result{
-			Reason: ReasonOutOfMemory,
-			Detail: fmt.Sprintf("module needs %s of memory at start, over the limit of %s",
-				FormatBytes(m.minMemory), FormatBytes(limit)),
-		}, nil
+	if res, over := overMemoryAtStart(m, cfg.MemoryLimit()); over {
+		return res, nil
 	}
-
-	runCtx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	runCtx, cancelTimeout := context.WithTimeout(runCtx, cfg.Timeout())
-	defer cancelTimeout()
-	mem := &memoryCap{limit: limit}
-	runCtx = experimental.WithMemoryAllocator(runCtx, mem)
-
-	stop := func() {
-		cancel(errOutputLimit)
-		// Write is called by the guest's fd_write: the panic ends the
-		// guest at once, also where no context check would (workers).
-		panic(sys.NewExitError(sys.ExitCodeContextCanceled))
-	}
-	stdout := &cappedWriter{limit: cfg.OutputLimit(), onExceed: stop}
-	stderr := &cappedWriter{limit: cfg.OutputLimit(), onExceed: stop}
-	mc := wazero.NewModuleConfig().
-		WithName(""). // anonymous, so concurrent runs of one module do not collide
-		WithArgs(cfg.argv()...).
-		WithStdin(bytes.NewReader(cfg.stdin)).
-		WithStdout(stdout).
-		WithStderr(stderr).
-		WithRandSource(newRandSource(cfg.seed))
-	if !cfg.fixedClock {
-		// Real clocks: candidates often search until a time budget is spent.
-		// Sleeping ends with the run: wazero's own sleep would hold the
-		// run past its deadline.
-		mc = mc.WithSysWalltime().WithSysNanotime().WithNanosleep(sleepUntilDone(runCtx))
-	}
-	for _, k := range slices.Sorted(maps.Keys(cfg.env)) {
-		mc = mc.WithEnv(k, cfg.env[k])
-	}
+	lim, cancel := newRunLimits(ctx, cfg, &memoryCap{limit: cfg.MemoryLimit()})
+	defer cancel()
+	mc := moduleConfig(cfg, bytes.NewReader(cfg.stdin), lim.stdout, lim.stderr, sleepUntilDone(lim.ctx))
 	if len(cfg.mounts) > 0 {
 		mounts, closeMounts, err := openMounts(cfg.mounts, &openLimit{})
 		if err != nil {
@@ -296,19 +263,93 @@ func (r *Runtime) run(ctx context.Context, m *Module, cfg Config) (Result, error
 	}
 
 	start := time.Now()
-	mod, err := m.wz.InstantiateModule(runCtx, m.compiled, mc)
+	mod, err := m.wz.InstantiateModule(experimental.WithMemoryAllocator(lim.ctx, lim.mem), m.compiled, mc)
 	wall := time.Since(start)
 	if mod != nil {
 		_ = mod.Close(ctx)
 	}
+	return r.result(ctx, lim, cfg, err, wall)
+}
 
+// overMemoryAtStart reports the Result of a module whose declared minimum
+// memory is over limit: wazero cannot start it under the cap.
+func overMemoryAtStart(m *Module, limit uint64) (Result, bool) {
+	if m.minMemory <= limit {
+		return Result{}, false
+	}
+	return Result{
+		Reason: ReasonOutOfMemory,
+		Detail: fmt.Sprintf("module needs %s of memory at start, over the limit of %s",
+			FormatBytes(m.minMemory), FormatBytes(limit)),
+	}, true
+}
+
+// runLimits are one run's limits as its instance meets them: the context
+// whose end stops it (the timeout, the caller's context, the output cap),
+// its memory allocator and its capped output.
+type runLimits struct {
+	ctx            context.Context
+	mem            *memoryCap
+	stdout, stderr *cappedWriter
+}
+
+// newRunLimits starts cfg's deadline now, under ctx. The returned function
+// releases the run's context.
+func newRunLimits(ctx context.Context, cfg Config, mem *memoryCap) (*runLimits, func()) {
+	runCtx, cancel := context.WithCancelCause(ctx)
+	runCtx, cancelTimeout := context.WithTimeout(runCtx, cfg.Timeout())
+	stop := func() {
+		cancel(errOutputLimit)
+		// Write is called by the guest's fd_write: the panic ends the
+		// guest at once, also where no context check would (workers).
+		panic(sys.NewExitError(sys.ExitCodeContextCanceled))
+	}
+	lim := &runLimits{
+		ctx:    runCtx,
+		mem:    mem,
+		stdout: &cappedWriter{limit: cfg.OutputLimit(), onExceed: stop},
+		stderr: &cappedWriter{limit: cfg.OutputLimit(), onExceed: stop},
+	}
+	return lim, func() {
+		cancelTimeout()
+		cancel(nil)
+	}
+}
+
+// moduleConfig is the instance configuration of a run of cfg, without its
+// mounts: arguments, environment, clocks, random source and the given
+// standard streams and sleep.
+func moduleConfig(cfg Config, stdin io.Reader, stdout, stderr io.Writer, sleep func(ns int64)) wazero.ModuleConfig {
+	mc := wazero.NewModuleConfig().
+		WithName(""). // anonymous, so concurrent runs of one module do not collide
+		WithArgs(cfg.argv()...).
+		WithStdin(stdin).
+		WithStdout(stdout).
+		WithStderr(stderr).
+		WithRandSource(newRandSource(cfg.seed))
+	if !cfg.fixedClock {
+		// Real clocks: candidates often search until a time budget is spent.
+		// Sleeping ends with the run: wazero's own sleep would hold the
+		// run past its deadline.
+		mc = mc.WithSysWalltime().WithSysNanotime().WithNanosleep(sleep)
+	}
+	for _, k := range slices.Sorted(maps.Keys(cfg.env)) {
+		mc = mc.WithEnv(k, cfg.env[k])
+	}
+	return mc
+}
+
+// result turns how an instance ended (err from InstantiateModule, after
+// wall) into the run's Result.
+func (r *Runtime) result(ctx context.Context, lim *runLimits, cfg Config, err error, wall time.Duration) (Result, error) {
 	if r.closed.Load() {
 		// Close stops runs with exit code 0; do not mistake that for success.
 		return Result{}, ErrClosed
 	}
+	runCtx, mem, limit := lim.ctx, lim.mem, cfg.MemoryLimit()
 	res := Result{Wall: wall, PeakMemoryPages: uint32(mem.peak.Load() / pageSize)}
-	res.Stdout, res.StdoutTruncated = stdout.result()
-	res.Stderr, res.StderrTruncated = stderr.result()
+	res.Stdout, res.StdoutTruncated = lim.stdout.result()
+	res.Stderr, res.StderrTruncated = lim.stderr.result()
 
 	var exit *sys.ExitError
 	exited := errors.As(err, &exit)

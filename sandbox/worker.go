@@ -36,8 +36,9 @@ import (
 // guests one at a time, each a fresh instance, and reports each Result. The
 // parent kills the worker's process group at a guest's deadline, so a guest
 // that never yields is still stopped; a worker that finished its guest in
-// time waits, idle, for the next one. Everything else (memory cap, output
-// cap, mounts, environment) is the same Run, inside the worker.
+// time waits, idle, for the next one (an interpreter's worker starts the
+// interpreter for it meanwhile: prestart.go). Everything else (memory cap,
+// output cap, mounts, environment) is the same Run, inside the worker.
 //
 // Every language goes to workers, on one condition besides the process
 // being able to serve as one: its module is compiled to machine code (the
@@ -118,6 +119,12 @@ type workerRequest struct {
 	Wasm     string
 	CacheDir string
 	Config   wireConfig
+	// Warm, when set, has the worker pre-start the module for the next
+	// request once this one is done (prestart.go).
+	Warm *warmSpec
+	// PrestartOnly asks a worker to load the module and pre-start it
+	// (Warm), running nothing: a worker started in place of one killed.
+	PrestartOnly bool
 }
 
 type wireConfig struct {
@@ -209,6 +216,7 @@ func readFiles(fsys fs.FS) (map[string][]byte, error) {
 // module is loaded, the guest starts now), then the Result or Err.
 type workerReply struct {
 	Ready  bool
+	Warm   bool // with Ready: the guest runs on a pre-started instance
 	Result Result
 	Err    string
 }
@@ -220,6 +228,7 @@ func serveWorker(ctx context.Context, in io.Reader, out io.Writer) error {
 	enc := gob.NewEncoder(out)
 	var r *Runtime
 	modules := &workerModules{byPath: map[string]*Module{}}
+	defer modules.setWarm(nil)
 	freeMemory := time.AfterFunc(time.Hour, debug.FreeOSMemory)
 	defer freeMemory.Stop()
 	for {
@@ -240,6 +249,13 @@ func serveWorker(ctx context.Context, in io.Reader, out io.Writer) error {
 		if err := enc.Encode(reply); err != nil {
 			return err
 		}
+		if req.Warm != nil && err == nil {
+			// While the parent has no work for this worker, start the
+			// interpreter for the next candidate.
+			if m := modules.get(req.Wasm); m != nil {
+				modules.setWarm(r.prestart(m, fromWire(req.Config), req.Warm.Readable))
+			}
+		}
 		// An idle worker should not hold on to the last guest's memory,
 		// but a busy one would pay a full collection every run: return it
 		// once the worker has been idle a moment.
@@ -249,10 +265,38 @@ func serveWorker(ctx context.Context, in io.Reader, out io.Writer) error {
 
 // workerModules are the modules a worker keeps loaded, the most recently
 // used last. An interpreter serves every run; a compiled candidate is run
-// once or twice, so a long-lived worker keeps only the last few.
+// once or twice, so a long-lived worker keeps only the last few. warm is
+// an instance of one of them pre-started for the next run, if any.
 type workerModules struct {
 	byPath map[string]*Module
 	order  []string
+	warm   *warmInstance
+}
+
+// setWarm keeps w (nil: none) as the pre-started instance, discarding the
+// one kept before.
+func (w *workerModules) setWarm(warm *warmInstance) {
+	if w.warm != nil {
+		w.warm.discard()
+	}
+	w.warm = warm
+}
+
+// takeWarm returns the pre-started instance if it can serve a run of m
+// under cfg, and no longer keeps it. One that cannot is discarded when it
+// is of m (it was started for m's next run); one of another module is
+// kept for that module's next run.
+func (w *workerModules) takeWarm(m *Module, cfg Config) *warmInstance {
+	warm := w.warm
+	if warm == nil || warm.module != m {
+		return nil
+	}
+	w.warm = nil
+	if !warm.fits(m, cfg) {
+		warm.discard()
+		return nil
+	}
+	return warm
 }
 
 // workerModuleLimit bounds the modules a worker keeps loaded.
@@ -268,6 +312,9 @@ func (w *workerModules) get(path string) *Module {
 
 func (w *workerModules) add(ctx context.Context, path string, m *Module) {
 	for len(w.order) >= workerModuleLimit {
+		if w.warm != nil && w.warm.module == w.byPath[w.order[0]] {
+			w.setWarm(nil)
+		}
 		_ = w.byPath[w.order[0]].Close(ctx)
 		delete(w.byPath, w.order[0])
 		w.order = w.order[1:]
@@ -295,10 +342,21 @@ func serveOne(ctx context.Context, r **Runtime, modules *workerModules, req work
 		}
 		modules.add(ctx, req.Wasm, m)
 	}
-	if err := enc.Encode(workerReply{Ready: true}); err != nil {
+	if req.PrestartOnly {
+		return Result{}, enc.Encode(workerReply{Ready: true})
+	}
+	cfg := fromWire(req.Config)
+	warm := modules.takeWarm(m, cfg)
+	if err := enc.Encode(workerReply{Ready: true, Warm: warm != nil}); err != nil {
+		if warm != nil {
+			warm.discard()
+		}
 		return Result{}, err
 	}
-	return (*r).Run(ctx, m, fromWire(req.Config))
+	if warm != nil {
+		return warm.run(ctx, *r, cfg)
+	}
+	return (*r).Run(ctx, m, cfg)
 }
 
 // workerPath returns the file a worker loads m from, or "" when m runs in
@@ -324,7 +382,18 @@ func (r *Runtime) runProgramModule(ctx context.Context, p *Program, cfg Config) 
 	if path = r.workerPath(p.Module, path); path == "" {
 		return r.run(ctx, p.Module, cfg)
 	}
-	return r.runInWorker(ctx, path, cfg)
+	var warm *warmSpec
+	if p.Module.shared {
+		// An interpreter: the worker may start it for the next candidate,
+		// reading only the program's own host directories before then.
+		warm = &warmSpec{}
+		for _, m := range p.Mounts {
+			if m.FS == nil {
+				warm.Readable = append(warm.Readable, m.GuestDir)
+			}
+		}
+	}
+	return r.runInWorker(ctx, path, cfg, warm)
 }
 
 // errWorkerGone is a worker that died or closed its pipes between runs.
@@ -333,7 +402,8 @@ var errWorkerGone = errors.New("worker exited")
 // runInWorker runs the module in file wasm in a worker process under cfg,
 // killing the worker at cfg's deadline. An idle worker is reused (it keeps
 // its module loaded); one that turns out to have exited is replaced once.
-func (r *Runtime) runInWorker(ctx context.Context, wasm string, cfg Config) (Result, error) {
+// warm, when set, lets the worker pre-start the module for the next run.
+func (r *Runtime) runInWorker(ctx context.Context, wasm string, cfg Config, warm *warmSpec) (Result, error) {
 	if r.closed.Load() {
 		return Result{}, ErrClosed
 	}
@@ -341,7 +411,7 @@ func (r *Runtime) runInWorker(ctx context.Context, wasm string, cfg Config) (Res
 	if err != nil {
 		return Result{}, fmt.Errorf("sandbox: worker: %w", err)
 	}
-	req := workerRequest{Wasm: wasm, CacheDir: r.opt.CacheDir, Config: wire}
+	req := workerRequest{Wasm: wasm, CacheDir: r.opt.CacheDir, Config: wire, Warm: warm}
 	// Runtime.Close stops runs in progress, as it does in process.
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -360,13 +430,13 @@ func (r *Runtime) runInWorker(ctx context.Context, wasm string, cfg Config) (Res
 		}
 	}()
 	for attempt := 0; ; attempt++ {
-		w, reused, err := workers.get(r.opt.CacheDir)
-		if err != nil {
-			return Result{}, fmt.Errorf("sandbox: worker: %w", err)
-		}
-		res, err := w.run(runCtx, req, cfg.Timeout())
-		if errors.Is(err, errWorkerGone) && reused && attempt == 0 && runCtx.Err() == nil {
-			continue
+		w, reused, err := workers.get(runCtx, r.opt.CacheDir)
+		var res Result
+		if err == nil {
+			res, err = w.run(runCtx, req, cfg.Timeout())
+			if errors.Is(err, errWorkerGone) && reused && attempt == 0 && runCtx.Err() == nil {
+				continue
+			}
 		}
 		switch {
 		case err == nil:
@@ -455,6 +525,9 @@ func (w *workerProc) run(ctx context.Context, req workerRequest, timeout time.Du
 		return Result{}, fmt.Errorf("%w: %w", errWorkerGone, w.exitError())
 	}
 	startTimer.Stop()
+	if ready.Warm {
+		warmRuns.Add(1)
+	}
 	start := time.Now()
 	var timedOut atomic.Bool
 	deadline := time.AfterFunc(timeout, func() {
@@ -466,6 +539,9 @@ func (w *workerProc) run(ctx context.Context, req workerRequest, timeout time.Du
 	stopped := deadline.Stop()
 	switch {
 	case timedOut.Load() && err != nil:
+		if req.Warm != nil && workers.reserve(req.CacheDir) {
+			go workers.replace(req)
+		}
 		return Result{
 			Wall:   time.Since(start),
 			Reason: ReasonTimeout,
@@ -503,27 +579,99 @@ func (w *workerProc) exitError() error {
 type workerPool struct {
 	mu   sync.Mutex
 	idle map[string][]*workerProc
+	// starting counts the workers replace is starting, by key; replaced
+	// is closed, and renewed, each time one of them is done.
+	starting map[string]int
+	replaced chan struct{}
 }
 
 const workerIdleLimit = 30 * time.Second
 
-var workers = &workerPool{idle: map[string][]*workerProc{}}
+var workers = &workerPool{idle: map[string][]*workerProc{}, starting: map[string]int{}, replaced: make(chan struct{})}
 
 // get returns an idle worker for key, or starts one; reused says which.
-func (p *workerPool) get(key string) (w *workerProc, reused bool, err error) {
+// With none idle but one being started in place of a killed one, it waits
+// for that one, which is further along than a new start would be.
+func (p *workerPool) get(ctx context.Context, key string) (w *workerProc, reused bool, err error) {
 	p.mu.Lock()
-	for len(p.idle[key]) > 0 {
-		n := len(p.idle[key])
-		w = p.idle[key][n-1]
-		p.idle[key] = p.idle[key][:n-1]
-		if w.idle.Stop() && !w.dead.Load() {
-			p.mu.Unlock()
-			return w, true, nil
+	for {
+		for len(p.idle[key]) > 0 {
+			n := len(p.idle[key])
+			w = p.idle[key][n-1]
+			p.idle[key] = p.idle[key][:n-1]
+			if w.idle.Stop() && !w.dead.Load() {
+				p.mu.Unlock()
+				return w, true, nil
+			}
 		}
+		if p.starting[key] == 0 {
+			break
+		}
+		replaced := p.replaced
+		p.mu.Unlock()
+		select {
+		case <-replaced:
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+		p.mu.Lock()
 	}
 	p.mu.Unlock()
 	w, err = startWorker()
 	return w, false, err
+}
+
+// reserve counts a worker replace is about to start for key, unless the
+// pool for key is full with it.
+func (p *workerPool) reserve(key string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.idle[key])+p.starting[key] >= runtime.NumCPU() {
+		return false
+	}
+	p.starting[key]++
+	return true
+}
+
+// replace starts a worker in place of one killed at the deadline of req,
+// a run of an interpreter, and has it pre-start the interpreter as req's
+// worker would have, so that the next candidate finds a warm worker rather
+// than starting one. The new worker joins the idle pool, unless the pool
+// is full or the worker fails to start. The caller reserved it.
+func (p *workerPool) replace(req workerRequest) {
+	key := req.CacheDir
+	defer func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.starting[key]--; p.starting[key] == 0 {
+			delete(p.starting, key)
+		}
+		close(p.replaced)
+		p.replaced = make(chan struct{})
+	}()
+	w, err := startWorker()
+	if err != nil {
+		return
+	}
+	// Nothing of the killed candidate travels: its input and files are
+	// not needed to start the interpreter.
+	req.PrestartOnly = true
+	req.Config.Stdin = nil
+	req.Config.Mounts = slices.Clone(req.Config.Mounts)
+	for i := range req.Config.Mounts {
+		if req.Config.Mounts[i].Files != nil {
+			req.Config.Mounts[i].Files = map[string][]byte{}
+		}
+	}
+	startTimer := time.AfterFunc(workerStartLimit, w.kill)
+	defer startTimer.Stop()
+	var ready, reply workerReply
+	if w.enc.Encode(req) != nil || w.dec.Decode(&ready) != nil || !ready.Ready ||
+		w.dec.Decode(&reply) != nil || reply.Err != "" {
+		w.kill()
+		return
+	}
+	p.put(key, w)
 }
 
 func (p *workerPool) put(key string, w *workerProc) {

@@ -9,8 +9,8 @@
 #   scripts/bench.sh engine demo      # some
 #   COUNT=3 scripts/bench.sh workers  # fewer runs
 #
-# Groups: engine workers coldstart demo examples core plugins sandbox
-# cognition, and baselines: not a benchmark but the linear-attention
+# Groups: step engine scale apply manyworkers workers coldstart demo
+# examples core plugins python sandbox cognition, and baselines: not a benchmark but the linear-attention
 # task's training of its four baselines (TestBaselinesExplore, needs torch),
 # whose log is the README's table.
 set -euo pipefail
@@ -56,11 +56,16 @@ command_of() {
 	local b="$GO test -run '^\$' -count $COUNT"
 	case $1 in
 	engine) echo "ASI_BENCH_LARGE=1 $b -bench EngineRun -benchtime 2000x -timeout 120m ./faults" ;;
+	step) echo "ASI_BENCH_LARGE=1 $b -bench Step -benchtime 3000x -timeout 60m ./core/engine ./core/store" ;;
+	scale) echo "ASI_BENCH_LARGE=1 $b -bench ResumeLarge -benchtime 1x -timeout 180m ./faults" ;;
+	apply) echo "$b -bench ApplySteady -benchtime 2000x -timeout 60m ./faults" ;;
+	manyworkers) echo "$b -bench ManyWorkers -benchtime 1x -timeout 60m ./faults" ;;
+	python) echo "$b -bench Python -timeout 60m ./sandbox" ;;
 	workers) echo "$b -bench WorkerEfficiency -benchtime 1x -timeout 60m ./faults" ;;
 	coldstart) echo "$b -bench ColdStart ./faults" ;;
 	demo) echo "$b -bench 'ExampleCampaign/circle-packing\$' -benchtime 1x -timeout 120m ./faults" ;;
 	examples) echo "$b -bench 'ExampleCampaign/(circle-packing-python|data-curation|optimizer)\$' -benchtime 1x -timeout 180m ./faults" ;;
-	core) echo "$b -bench . ./core/engine ./core/sampling" ;;
+	core) echo "$b -bench . ./core/sampling" ;;
 	plugins) echo "$b -bench . ./plugins" ;;
 	sandbox) echo "$b -bench . -timeout 120m ./sandbox" ;;
 	cognition) echo "ASI_BENCH_LARGE=1 $b -bench . -timeout 180m ./cognition" ;;
@@ -71,7 +76,7 @@ command_of() {
 
 groups=("$@")
 if [ ${#groups[@]} -eq 0 ]; then
-	groups=(engine workers coldstart demo examples core plugins sandbox cognition baselines)
+	groups=(step engine scale apply manyworkers workers coldstart demo examples core plugins python sandbox cognition baselines)
 fi
 for g in "${groups[@]}"; do
 	command_of "$g" >/dev/null || { echo "bench.sh: unknown group $g" >&2; exit 2; }

@@ -2,7 +2,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/asi-evolve/asi/core/command"
 	"github.com/asi-evolve/asi/sandbox"
@@ -10,5 +12,25 @@ import (
 
 func main() {
 	sandbox.MaybeWorker() // a sandbox worker runs one guest and exits here
-	os.Exit(command.Main(os.Args[1:], command.Streams{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}))
+	os.Exit(run())
+}
+
+func run() int {
+	// ASI_CPUPROFILE names a file for a CPU profile of the whole command,
+	// for the end-to-end benchmarks; it is not a user-facing option.
+	if path := os.Getenv("ASI_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "asi: ASI_CPUPROFILE:", err)
+			return 1
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
+	return command.Main(os.Args[1:], command.Streams{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
 }

@@ -150,8 +150,9 @@ func (b *bandit) observe(arm int, n store.Node, parentScore float64, parentValid
 }
 
 // rebuild recovers the bandit from the stored nodes and calls: the arm of
-// a node is the label on its researcher calls.
-func (b *bandit) rebuild(ctx context.Context, st *store.Store, nodes []store.Node) error {
+// a node is the label on its researcher calls (the last one's). It reads
+// the calls' costs, not their text.
+func (b *bandit) rebuild(ctx context.Context, st *store.Store, links *nodeLinks) error {
 	if len(b.arms) < 2 {
 		return nil
 	}
@@ -159,27 +160,30 @@ func (b *bandit) rebuild(ctx context.Context, st *store.Store, nodes []store.Nod
 	for i, a := range b.arms {
 		index[a.Label] = i
 	}
-	byID := map[int64]store.Node{}
-	for _, n := range nodes {
-		byID[n.ID] = n
-	}
-	for _, n := range nodes {
-		if n.Step == 0 || len(n.Parents) == 0 {
-			continue
+	step := int64(-1)
+	arm, cost := -1, 0.0
+	flush := func() {
+		n, ok := links.node(store.NodeID(step))
+		if !ok || n.Step == 0 || len(n.Parents) == 0 {
+			return
 		}
-		calls, err := st.Calls(ctx, n.ID)
-		if err != nil {
-			return err
-		}
-		arm, cost := -1, 0.0
-		for _, c := range calls {
-			if i, ok := index[c.Provider]; ok && (c.Role == "researcher" || c.Role == "repair") {
-				arm = i
-				cost += c.CostUSD
-			}
-		}
-		parent := byID[n.Parents[0]]
+		parent, _ := links.node(n.Parents[0])
 		b.observe(arm, n, parent.Score, parent.Valid, cost)
 	}
+	err := st.EachCallCost(ctx, func(c store.CallCost) error {
+		if c.Step != step {
+			flush()
+			step, arm, cost = c.Step, -1, 0
+		}
+		if i, ok := index[c.Provider]; ok && (c.Role == "researcher" || c.Role == "repair") {
+			arm = i
+			cost += c.CostUSD
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	flush()
 	return nil
 }

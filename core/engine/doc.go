@@ -32,7 +32,10 @@
 //   - A part guards its own state with its own lock. The engine's lock
 //     (the sampler, the tally, why the run stops) may be held while a part
 //     is called; a part never calls back into the engine holding its lock,
-//     and no lock is held while a model is called.
+//     and no lock is held while a model is called, the task evaluates or
+//     the cognition base is asked: hundreds of workers wait on those at
+//     once. (A Budget.USD run with a provider that cannot bound a call's
+//     cost is the one exception: its first call goes alone, see budget.)
 //   - Every step is claimed in the store before it runs and committed with
 //     its node in one transaction; a step interrupted by a crash or a hard
 //     stop is run again on resume, so nothing is lost or counted twice.

@@ -110,15 +110,12 @@ func (e *Engine) oriented(score float64) float64 { return orient(e.desc.Directio
 func (e *Engine) better(a, b float64) bool { return e.oriented(a) > e.oriented(b) }
 
 // prepare releases abandoned steps, rebuilds the sampler, tally, novelty
-// index and bandit from the store, and evaluates the initial program when
-// the campaign is new.
+// index, bandit and prompt tally from the store's node summaries (the
+// text stays on disk), and evaluates the initial program when the
+// campaign is new.
 func (e *Engine) prepare(ctx context.Context) error {
 	st := e.cfg.Store
 	released, err := st.ReleaseAbandoned(ctx)
-	if err != nil {
-		return err
-	}
-	nodes, err := st.Nodes(ctx)
 	if err != nil {
 		return err
 	}
@@ -132,24 +129,29 @@ func (e *Engine) prepare(ctx context.Context) error {
 	}
 	e.mu.Lock()
 	e.resumed = released
-	for _, n := range nodes {
-		e.observe(n)
-	}
 	e.mu.Unlock()
+	links := e.newNodeLinks()
+	hasInitial, err := e.observeStored(ctx, links)
+	if err != nil {
+		return err
+	}
+	if err := e.readTallyNodes(ctx); err != nil {
+		return err
+	}
 	if err := e.recordStalls(ctx); err != nil {
 		return err
 	}
-	if err := e.novelty.embedStored(ctx, nodes); err != nil {
+	if err := e.novelty.embedStored(ctx, st); err != nil {
 		return err
 	}
-	if err := e.bandit.rebuild(ctx, st, nodes); err != nil {
+	if err := e.bandit.rebuild(ctx, st, links); err != nil {
 		return err
 	}
-	if err := e.prompts.rebuild(ctx, st, nodes); err != nil {
+	if err := e.prompts.rebuild(ctx, st, links); err != nil {
 		return err
 	}
 	e.manage(ctx)
-	if len(nodes) == 0 || nodes[0].Step != 0 {
+	if !hasInitial {
 		return e.evaluateInitial(ctx)
 	}
 	return nil

@@ -100,15 +100,13 @@ func (e *Engine) recommendAfter(ctx context.Context, step int64) {
 	if m == nil || m.Provider == nil || m.Every <= 0 || step%int64(m.Every) != 0 {
 		return
 	}
-	nodes, err := e.cfg.Store.Nodes(ctx)
+	recent, err := e.cfg.Store.RecentAnalyses(ctx, m.Every)
 	if err != nil {
 		return
 	}
 	var analyses []string
-	for i := len(nodes) - 1; i >= 0 && len(analyses) < m.Every; i-- {
-		if a := strings.TrimSpace(nodes[i].Analysis); a != "" && nodes[i].Step != 0 {
-			analyses = append(analyses, fmt.Sprintf("%s: %s", nodes[i].Name, firstLine(a)))
-		}
+	for _, a := range recent {
+		analyses = append(analyses, fmt.Sprintf("%s: %s", a.Name, firstLine(strings.TrimSpace(a.Text))))
 	}
 	if len(analyses) == 0 {
 		return

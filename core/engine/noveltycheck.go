@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"sync"
 
 	"github.com/asi-evolve/asi/cognition"
@@ -38,37 +37,53 @@ func newCodeIndex(nv *Novelty, language string) *codeIndex {
 }
 
 // embedStored fingerprints (and embeds, when embeddings are on) the code of
-// the stored nodes.
-func (x *codeIndex) embedStored(ctx context.Context, nodes []store.Node) error {
+// the stored nodes. It reads the code only when the novelty check is on,
+// a batch of programs at a time.
+func (x *codeIndex) embedStored(ctx context.Context, st *store.Store) error {
 	nv := x.cfg
 	if nv == nil {
 		return nil
 	}
-	nodes = slices.DeleteFunc(slices.Clone(nodes), func(n store.Node) bool { return n.Code == "" })
-	if len(nodes) == 0 {
+	const batch = 256 // programs embedded in one call
+	var ids []int64
+	var codes []string
+	flush := func() error {
+		if len(ids) == 0 {
+			return nil
+		}
+		var vecs [][]float32
+		if nv.embeds() {
+			var err error
+			if vecs, err = nv.Embedder.Embed(ctx, codes); err != nil {
+				return fmt.Errorf("novelty: embed stored nodes: %w", err)
+			}
+		}
+		x.mu.Lock()
+		for i, id := range ids {
+			v := codeVector{id: id, key: codeKey(x.language, codes[i])}
+			if vecs != nil {
+				v.vec = vecs[i]
+			}
+			x.vectors = append(x.vectors, v)
+		}
+		x.mu.Unlock()
+		ids, codes = ids[:0], codes[:0]
 		return nil
 	}
-	var vecs [][]float32
-	if nv.embeds() {
-		texts := make([]string, len(nodes))
-		for i, n := range nodes {
-			texts[i] = n.Code
+	err := st.EachCode(ctx, func(id int64, code string) error {
+		if code == "" {
+			return nil
 		}
-		var err error
-		if vecs, err = nv.Embedder.Embed(ctx, texts); err != nil {
-			return fmt.Errorf("novelty: embed stored nodes: %w", err)
+		ids, codes = append(ids, id), append(codes, code)
+		if len(ids) < batch {
+			return nil
 		}
+		return flush()
+	})
+	if err != nil {
+		return err
 	}
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	for i, n := range nodes {
-		v := codeVector{id: n.ID, key: codeKey(x.language, n.Code)}
-		if vecs != nil {
-			v.vec = vecs[i]
-		}
-		x.vectors = append(x.vectors, v)
-	}
-	return nil
+	return flush()
 }
 
 // addVector remembers a committed node's code fingerprint (and embedding,

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -62,7 +63,7 @@ func newPromptArchive(cfg *PromptEvolution, direction task.Direction) *promptArc
 
 // rebuild loads the archive and recounts the credits from the store; a
 // new campaign gets the built-in framing as variant 1.
-func (a *promptArchive) rebuild(ctx context.Context, st *store.Store, nodes []store.Node) error {
+func (a *promptArchive) rebuild(ctx context.Context, st *store.Store, links *nodeLinks) error {
 	if a == nil {
 		return nil
 	}
@@ -84,7 +85,15 @@ func (a *promptArchive) rebuild(ctx context.Context, st *store.Store, nodes []st
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.variants = variants
-	a.tally = *store.TallyPrompts(nodes, uses, a.maximize)
+	a.tally = store.PromptTally{}
+	links.each(func(n store.Node) {
+		variant, ok := uses[n.Step]
+		if !ok || len(n.Parents) == 0 {
+			return
+		}
+		parent, _ := links.node(n.Parents[0])
+		a.tally.Add(variant, n, parent, a.maximize)
+	})
 	return nil
 }
 
@@ -201,12 +210,11 @@ func (e *Engine) promptsAfter(ctx context.Context, n, parent store.Node) {
 	warn := func(format string, args ...any) {
 		st.AddEvent(context.WithoutCancel(ctx), store.Event{Step: step, Kind: "warning", Message: "prompts: " + fmt.Sprintf(format, args...)})
 	}
-	nodes, err := st.Nodes(ctx)
+	best, worst, err := e.extremes(ctx, step-int64(a.cfg.Every), step)
 	if err != nil {
 		warn("no proposal after step %d: %v", step, err)
 		return
 	}
-	best, worst := e.extremes(nodes, step-int64(a.cfg.Every), step)
 
 	a.mu.Lock()
 	for _, v := range a.variants {
@@ -300,13 +308,30 @@ func (e *Engine) promptsAfter(ctx context.Context, n, parent store.Node) {
 // steps in (from, to], ranked by oriented gain over their first parent;
 // a node that is not valid ranks below every valid one. best is "" when no
 // node of the window gained.
-func (e *Engine) extremes(nodes []store.Node, from, to int64) (best, worst string) {
-	byID := make(map[int64]store.Node, len(nodes))
-	for _, n := range nodes {
-		byID[n.ID] = n
+func (e *Engine) extremes(ctx context.Context, from, to int64) (best, worst string, err error) {
+	st := e.cfg.Store
+	// The window's nodes have the ids after from's node, up to to's.
+	window, err := st.SummariesAfter(ctx, store.NodeID(from), int(to-from))
+	if err != nil {
+		return "", "", err
+	}
+	parents := map[int64]store.Node{}
+	for _, n := range window {
+		if len(n.Parents) == 0 {
+			continue
+		}
+		id := n.Parents[0]
+		if _, ok := parents[id]; ok {
+			continue
+		}
+		p, err := st.Summary(ctx, id)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return "", "", err
+		}
+		parents[id] = p
 	}
 	gain := func(n store.Node) float64 {
-		parent := byID[n.Parents[0]]
+		parent := parents[n.Parents[0]]
 		switch {
 		case !n.Valid:
 			return math.Inf(-1)
@@ -316,8 +341,8 @@ func (e *Engine) extremes(nodes []store.Node, from, to int64) (best, worst strin
 		return e.oriented(n.Score) - e.oriented(parent.Score)
 	}
 	var hi, lo *store.Node
-	for i := range nodes {
-		n := &nodes[i]
+	for i := range window {
+		n := &window[i]
 		if n.Step <= from || n.Step > to || n.Step == 0 || len(n.Parents) == 0 || n.Status == store.StatusInfraFailed {
 			continue
 		}
@@ -328,13 +353,21 @@ func (e *Engine) extremes(nodes []store.Node, from, to int64) (best, worst strin
 			lo = n
 		}
 	}
+	analysis := func(n *store.Node) (string, error) {
+		full, err := st.Node(ctx, n.ID)
+		return full.Analysis, err
+	}
 	// Only a gain is something that "worked": a window of regressions
 	// offers lessons on what to avoid alone.
 	if hi != nil && gain(*hi) > 0 {
-		best = hi.Analysis
+		if best, err = analysis(hi); err != nil {
+			return "", "", err
+		}
 	}
 	if lo != nil && lo != hi {
-		worst = lo.Analysis
+		if worst, err = analysis(lo); err != nil {
+			return "", "", err
+		}
 	}
-	return best, worst
+	return best, worst, nil
 }

@@ -13,10 +13,11 @@ func (*greedy) Name() string { return "greedy" }
 func (s *greedy) Add(n Node) { s.pop.add(n) }
 
 func (s *greedy) Sample(_ *rand.Rand, n int) []Node {
-	if len(s.pop.ranked) == 0 {
+	r := s.pop.rank()
+	if len(r) == 0 {
 		return nil
 	}
-	return s.pop.ranked.contextAfter(s.pop.ranked[0], max(n, 1))
+	return r.contextAfter(r[0], max(n, 1))
 }
 
 func (*greedy) Island(Node) int { return 0 }

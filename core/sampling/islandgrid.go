@@ -104,7 +104,7 @@ func (s *islandGrids) Sample(rng *rand.Rand, n int) []Node {
 			node.Island = i
 			out = append(out, node)
 		}
-		s.pop.sampled(s.pop.byID[out[0].ID])
+		s.pop.sampled(s.pop.byID.get(out[0].ID))
 		return out
 	}
 	return nil

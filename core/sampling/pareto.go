@@ -99,10 +99,11 @@ func (s *paretoSampler) wins(a, b int) bool {
 func (s *paretoSampler) Sample(rng *rand.Rand, n int) []Node {
 	n = max(n, 1)
 	if len(s.members) == 0 {
-		if len(s.pop.ranked) == 0 {
+		r := s.pop.rank()
+		if len(r) == 0 {
 			return nil
 		}
-		return s.pop.ranked.contextAfter(s.pop.ranked[0], n)
+		return r.contextAfter(r[0], n)
 	}
 	if s.stale {
 		s.sort()

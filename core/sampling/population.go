@@ -11,40 +11,45 @@ type entry struct {
 	node Node
 	// children counts added nodes whose first parent is this node, valid
 	// or not.
-	children int
+	children int32
 	// pending counts Sample calls that chose this node as parent and whose
 	// child has not been added yet.
-	pending int
+	pending int32
 }
 
 // visits is n_i of UCB1: children stored plus children in flight.
-func (e *entry) visits() int { return e.children + e.pending }
+func (e *entry) visits() int { return int(e.children) + int(e.pending) }
 
 // population holds every added node and ranks the valid ones. It is the
 // part all samplers share.
 type population struct {
-	byID map[int64]*entry
-	// ranked holds the valid nodes, best first.
+	byID entries
+	// ranked holds the valid nodes, best first, once unplaced is merged
+	// in: read it through rank.
 	ranked ranking
+	// unplaced holds valid nodes added since ranked was last read. A
+	// resume adds every stored node before the first read; placing them
+	// one by one would move the ranking once per node (quadratic: minutes
+	// at a million nodes), so they are sorted and merged in one pass.
+	unplaced []*entry
 	// visits is the sum of visits over all entries.
 	visits int
 }
 
 func newPopulation() population {
-	return population{byID: map[int64]*entry{}}
+	return population{}
 }
 
 // add records n and counts it as a child of its first parent, turning one
 // of that parent's pending visits into a stored one. It returns nil when a
 // node with the same ID was added before; the repeat is ignored.
 func (p *population) add(n Node) *entry {
-	if _, seen := p.byID[n.ID]; seen {
+	if p.byID.get(n.ID) != nil {
 		return nil
 	}
-	e := &entry{node: n}
-	p.byID[n.ID] = e
+	e := p.byID.add(n)
 	if len(n.Parents) > 0 {
-		if parent := p.byID[n.Parents[0]]; parent != nil {
+		if parent := p.byID.get(n.Parents[0]); parent != nil {
 			parent.children++
 			if parent.pending > 0 {
 				parent.pending--
@@ -54,10 +59,31 @@ func (p *population) add(n Node) *entry {
 		}
 	}
 	if n.Valid {
-		p.ranked.insert(e)
+		p.unplaced = append(p.unplaced, e)
 	}
 	return e
 }
+
+// rank returns the valid nodes, best first, placing those added since the
+// last call.
+func (p *population) rank() ranking {
+	switch {
+	case len(p.unplaced) == 0:
+	case len(p.unplaced) <= placeOneByOne:
+		for _, e := range p.unplaced {
+			p.ranked.insert(e)
+		}
+	default:
+		p.ranked = p.ranked.merge(p.unplaced)
+	}
+	clear(p.unplaced)
+	p.unplaced = p.unplaced[:0]
+	return p.ranked
+}
+
+// placeOneByOne is the most entries rank inserts one at a time; more are
+// sorted and merged, which moves the ranking once.
+const placeOneByOne = 16
 
 // sampled counts e as chosen for a child that is not stored yet.
 func (p *population) sampled(e *entry) {
@@ -91,6 +117,26 @@ func (r *ranking) insert(e *entry) {
 	*r = append(*r, nil)
 	copy((*r)[i+1:], (*r)[i:])
 	(*r)[i] = e
+}
+
+// merge returns r with the entries of add placed, in a new slice; add is
+// sorted in place. The order is the one insert gives: better is a strict
+// order (ids are unique).
+func (r ranking) merge(add []*entry) ranking {
+	sort.Slice(add, func(i, j int) bool { return better(add[i], add[j]) })
+	out := make(ranking, 0, len(r)+len(add))
+	i, j := 0, 0
+	for i < len(r) && j < len(add) {
+		if better(add[j], r[i]) {
+			out = append(out, add[j])
+			j++
+		} else {
+			out = append(out, r[i])
+			i++
+		}
+	}
+	out = append(out, r[i:]...)
+	return append(out, add[j:]...)
 }
 
 // contextAfter returns parent followed by the best entries of r other than
@@ -196,4 +242,47 @@ func distinct(rng *rand.Rand, n, k int) []int {
 		swapped[j] = at(i)
 	}
 	return out
+}
+
+// entries holds the entries of a population by node id. A campaign's ids
+// are dense (a node's id is its step + 1), so they index a slice; an id
+// far beyond the others goes to a map. Entries are allocated in blocks:
+// at a million nodes the per-object rounding and the map's slots would
+// cost a fifth of the sampler's memory.
+type entries struct {
+	dense  []*entry
+	sparse map[int64]*entry
+	block  []entry // the current block; entries are never freed
+}
+
+// entryBlock is how many entries are allocated at once.
+const entryBlock = 1024
+
+func (m *entries) get(id int64) *entry {
+	if id >= 0 && id < int64(len(m.dense)) && m.dense[id] != nil {
+		return m.dense[id]
+	}
+	return m.sparse[id] // an id stored before the slice reached it
+}
+
+// add stores a new entry for n, whose id is not stored yet.
+func (m *entries) add(n Node) *entry {
+	if len(m.block) == cap(m.block) {
+		m.block = make([]entry, 0, entryBlock)
+	}
+	m.block = append(m.block, entry{node: n})
+	e := &m.block[len(m.block)-1]
+	switch {
+	case n.ID >= 0 && n.ID < int64(len(m.dense)):
+		m.dense[n.ID] = e
+	case n.ID >= 0 && n.ID <= 2*int64(len(m.dense))+entryBlock:
+		m.dense = append(m.dense, make([]*entry, n.ID+1-int64(len(m.dense)))...)
+		m.dense[n.ID] = e
+	default:
+		if m.sparse == nil {
+			m.sparse = map[int64]*entry{}
+		}
+		m.sparse[n.ID] = e
+	}
+	return e
 }

@@ -13,7 +13,7 @@ func (*random) Name() string { return "random" }
 func (s *random) Add(n Node) { s.pop.add(n) }
 
 func (s *random) Sample(rng *rand.Rand, n int) []Node {
-	r := s.pop.ranked
+	r := s.pop.rank()
 	if len(r) == 0 {
 		return nil
 	}

@@ -43,7 +43,7 @@ func (s *islandSampler) Reseed() (int, []int64) {
 		}
 	}
 	worst := worstIsland(bests)
-	archive := s.pop.ranked
+	archive := s.pop.rank()
 	m := min((len(archive)+len(s.islands)-1)/len(s.islands), IslandCapacity)
 	fresh := island{in: map[int64]bool{}}
 	for _, r := range spreadRanks(len(archive), m) {
@@ -85,7 +85,7 @@ func (s *islandGrids) Reseed() (int, []int64) {
 	}
 	worst := worstIsland(bests)
 	archive := newGrid(s.opt.GridBins, s.opt.FeatureDims)
-	for _, e := range s.pop.ranked { // best first: a cell keeps its best
+	for _, e := range s.pop.rank() { // best first: a cell keeps its best
 		archive.add(e)
 	}
 	fresh := newGrid(s.opt.GridBins, s.opt.FeatureDims)

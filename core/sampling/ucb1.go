@@ -18,12 +18,13 @@ func (*ucb1) Name() string { return "ucb1" }
 func (s *ucb1) Add(n Node) { s.pop.add(n) }
 
 func (s *ucb1) Sample(_ *rand.Rand, n int) []Node {
-	if len(s.pop.ranked) == 0 {
+	r := s.pop.rank()
+	if len(r) == 0 {
 		return nil
 	}
-	parent := ucbPick(s.pop.ranked, s.c)
+	parent := ucbPick(r, s.c)
 	s.pop.sampled(parent)
-	return s.pop.ranked.contextAfter(parent, max(n, 1))
+	return r.contextAfter(parent, max(n, 1))
 }
 
 func (*ucb1) Island(Node) int { return 0 }

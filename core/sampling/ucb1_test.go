@@ -51,7 +51,7 @@ func TestUCB1PendingBecomesChild(t *testing.T) {
 	s.Add(Node{ID: 1, Score: 1, Valid: true})
 	s.Add(Node{ID: 2, Score: 2, Valid: true})
 	p := s.Sample(newRNG(1), 1)[0].ID
-	e := s.pop.byID[p]
+	e := s.pop.byID.get(p)
 	if p != 2 || e.pending != 1 || e.children != 0 {
 		t.Fatalf("after Sample: parent %d pending %d children %d, want 2, 1, 0", p, e.pending, e.children)
 	}

@@ -11,9 +11,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/asi-evolve/asi/internal/sqlitedb"
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // FileName is the database file inside a campaign directory.
@@ -29,6 +31,13 @@ var migrations embed.FS
 type Store struct {
 	db  *sql.DB
 	dir string
+
+	statements statements
+	claims     claims
+	batcher    batcher
+	nodes      *lru.Cache[int64, Node] // stored nodes by id, recently used
+	// The artifact names of nodes this process stored, recently.
+	artifactNames *lru.Cache[int64, []string]
 }
 
 // Open opens (creating if needed) the campaign database in dir and brings
@@ -45,14 +54,22 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	return &Store{db: db, dir: dir}, nil
+	st := &Store{db: db, dir: dir, nodes: newNodeCache(), artifactNames: newNamesCache()}
+	if err := st.statements.prepare(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	return st, nil
 }
 
 // Dir is the campaign directory.
 func (s *Store) Dir() string { return s.dir }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.statements.close()
+	return s.db.Close()
+}
 
 // SchemaVersion returns the newest migration applied.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
@@ -114,66 +131,17 @@ type StepCounts struct {
 	Abandoned int // steps whose run was cut short, waiting to be claimed again
 }
 
-// Steps counts done and running steps.
+// Steps counts done and running steps. Another process sees a step as
+// running from its first stored LLM call on.
 func (s *Store) Steps(ctx context.Context) (StepCounts, error) {
 	var c StepCounts
 	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'done'), 0), COALESCE(SUM(status = 'running'), 0),
 		COALESCE(SUM(status = 'abandoned'), 0) FROM steps`).Scan(&c.Done, &c.Running, &c.Abandoned)
+	// Claims of this process that stored nothing yet have no row.
+	s.claims.mu.Lock()
+	c.Running += len(s.claims.pending)
+	s.claims.mu.Unlock()
 	return c, err
-}
-
-// ClaimStep hands out the next step to run. Steps left running by a
-// process that died are handed out first (resumed is true), lowest first,
-// each at most once per call to ReleaseAbandoned; otherwise a new step
-// number is allocated. limit caps the number of steps that may exist
-// (done plus running); 0 means no cap. ok is false when the cap is reached.
-func (s *Store) ClaimStep(ctx context.Context, limit int) (step int64, resumed, ok bool, err error) {
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT step FROM steps WHERE status = 'abandoned' ORDER BY step LIMIT 1`).Scan(&step)
-		if err == nil {
-			resumed, ok = true, true
-			_, err = tx.ExecContext(ctx, `UPDATE steps SET status = 'running', attempts = attempts + 1, claimed_at = ? WHERE step = ?`, now(), step)
-			return err
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		// Step numbers are handed out densely from 0 and never deleted, so
-		// the next number is also the count (MAX uses the key; COUNT scans).
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(step), -1) + 1 FROM steps`).Scan(&step); err != nil {
-			return err
-		}
-		if limit > 0 && step >= int64(limit) {
-			return nil
-		}
-		ok = true
-		_, err = tx.ExecContext(ctx, `INSERT INTO steps (step, status, claimed_at) VALUES (?, 'running', ?)`, step, now())
-		return err
-	})
-	if err != nil {
-		return 0, false, false, fmt.Errorf("claim step: %w", err)
-	}
-	return step, resumed, ok, nil
-}
-
-// ReleaseAbandoned marks every running step as abandoned so ClaimStep hands
-// it out again, and returns how many steps wait to be run again. Call it
-// once when a campaign (re)starts, before any worker claims a step.
-func (s *Store) ReleaseAbandoned(ctx context.Context) (int, error) {
-	if _, err := s.db.ExecContext(ctx, `UPDATE steps SET status = 'abandoned' WHERE status = 'running'`); err != nil {
-		return 0, fmt.Errorf("release abandoned steps: %w", err)
-	}
-	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM steps WHERE status = 'abandoned'`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("release abandoned steps: %w", err)
-	}
-	return n, nil
-}
-
-// ReleaseStep returns one running step to the pool (its run was cancelled).
-func (s *Store) ReleaseStep(ctx context.Context, step int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE steps SET status = 'abandoned' WHERE step = ? AND status = 'running'`, step)
-	return err
 }
 
 // Status of a node.
@@ -225,8 +193,10 @@ type Event struct {
 func NodeID(step int64) int64 { return step + 1 }
 
 // Commit stores a node for its step in one transaction: the node, its
-// artifacts, the events, the step marked done, and the step's LLM calls
-// linked to it. It returns the node's id.
+// artifacts, the events, the step marked done, and the step's offline
+// exchanges. It returns the node's id once the transaction is committed;
+// the transaction may hold other steps' writes made at the same time
+// (inBatch).
 func (s *Store) Commit(ctx context.Context, n *Node, artifacts map[string][]byte, events []Event) (int64, error) {
 	parents, _ := json.Marshal(nonNil(n.Parents))
 	metrics, err := json.Marshal(nonNilMap(n.Metrics))
@@ -262,18 +232,22 @@ func (s *Store) Commit(ctx context.Context, n *Node, artifacts map[string][]byte
 		rows = append(rows, row)
 	}
 	var id int64
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var exists int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM nodes WHERE step = ?`, n.Step).Scan(&exists); err != nil {
+	var created string
+	var claimRow bool
+	err = s.inBatch(func(tx *sql.Tx) error {
+		p := &s.statements
+		if err := s.insertCalls(ctx, tx, s.deferred(n.Step)); err != nil {
 			return err
 		}
-		if exists > 0 {
+		var count int
+		if err := tx.StmtContext(ctx, p.nodeExists).QueryRowContext(ctx, n.Step).Scan(&count); err != nil {
+			return err
+		}
+		if count > 0 {
 			return fmt.Errorf("step %d: %w", n.Step, ErrStepDone)
 		}
-		created := now()
-		res, err := tx.ExecContext(ctx, `INSERT INTO nodes (id, step, parents, name, motivation, code, metrics, score, valid,
-			status, error, feedback, analysis, island, features, eval_ms, cognition, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		created = now()
+		res, err := tx.StmtContext(ctx, p.insertNode).ExecContext(ctx,
 			NodeID(n.Step), n.Step, string(parents), n.Name, n.Motivation, n.Code, string(metrics), score, n.Valid,
 			n.Status, n.Error, n.Feedback, n.Analysis, n.Island, string(features), n.EvalTime.Milliseconds(), string(cognition), created)
 		if err != nil {
@@ -282,29 +256,42 @@ func (s *Store) Commit(ctx context.Context, n *Node, artifacts map[string][]byte
 		if id, err = res.LastInsertId(); err != nil {
 			return err
 		}
-		for _, a := range rows {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO artifacts (node_id, name, sha256, size, content) VALUES (?, ?, ?, ?, ?)`,
-				id, a.name, a.sum, a.size, a.content); err != nil {
-				return err
+		if len(rows) > 0 {
+			artifact := tx.StmtContext(ctx, p.insertArtifact)
+			for _, a := range rows {
+				if _, err := artifact.ExecContext(ctx, id, a.name, a.sum, a.size, a.content); err != nil {
+					return err
+				}
 			}
 		}
-		for _, e := range events {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO events (step, node_id, kind, message, created_at) VALUES (?, ?, ?, ?, ?)`,
-				n.Step, id, e.Kind, e.Message, created); err != nil {
-				return err
+		if len(events) > 0 {
+			event := tx.StmtContext(ctx, p.insertEvent)
+			for _, e := range events {
+				if _, err := event.ExecContext(ctx, n.Step, id, e.Kind, e.Message, created); err != nil {
+					return err
+				}
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE llm_calls SET node_id = ? WHERE step = ? AND node_id IS NULL`, id, n.Step); err != nil {
+		// The step's LLM calls are not linked here: a call's node is its
+		// step's (Calls), and rewriting call rows of tens of KB of prompt
+		// to set a column cost more than the node's own row.
+		if claimRow, err = s.claimRow(ctx, tx, n.Step, "done"); err != nil || claimRow {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO steps (step, status, claimed_at) VALUES (?, 'done', ?)
-			ON CONFLICT (step) DO UPDATE SET status = 'done'`, n.Step, created)
+		_, err = tx.StmtContext(ctx, p.stepDone).ExecContext(ctx, n.Step, created)
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("commit node for step %d: %w", n.Step, err)
 	}
+	s.closeClaim(n.Step)
 	n.ID = id
+	s.nodes.Add(id, asRead(*n, id, created))
+	names := make([]string, 0, len(rows))
+	for _, a := range rows {
+		names = append(names, a.name)
+	}
+	s.artifactNames.Add(id, names)
 	return id, nil
 }
 
@@ -334,10 +321,15 @@ func (s *Store) writeArtifactFile(sum string, content []byte) error {
 
 // Artifact returns one artifact of a node.
 func (s *Store) Artifact(ctx context.Context, nodeID int64, name string) ([]byte, error) {
+	// The next prompt asks for each context node's stderr, which most
+	// nodes lack: a node stored by this process answers from memory.
+	if names, ok := s.artifactNames.Get(nodeID); ok && !slices.Contains(names, name) {
+		return nil, fmt.Errorf("node %d artifact %q: %w", nodeID, name, ErrNotFound)
+	}
 	var sum string
 	var size int
 	var content []byte
-	err := s.db.QueryRowContext(ctx, `SELECT sha256, size, content FROM artifacts WHERE node_id = ? AND name = ?`, nodeID, name).Scan(&sum, &size, &content)
+	err := s.statements.selectArtifact.QueryRowContext(ctx, nodeID, name).Scan(&sum, &size, &content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("node %d artifact %q: %w", nodeID, name, ErrNotFound)
 	}
@@ -402,11 +394,18 @@ func scanNode(row interface{ Scan(...any) error }) (Node, error) {
 	return n, nil
 }
 
-// Node returns one node by id.
+// Node returns one node by id, from memory when it was stored or read
+// lately.
 func (s *Store) Node(ctx context.Context, id int64) (Node, error) {
-	n, err := scanNode(s.db.QueryRowContext(ctx, `SELECT `+nodeColumns+` FROM nodes WHERE id = ?`, id))
+	if n, ok := s.nodes.Get(id); ok {
+		return cloneNode(n), nil
+	}
+	n, err := scanNode(s.statements.selectNode.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return n, fmt.Errorf("node %d: %w", id, ErrNotFound)
+	}
+	if err == nil {
+		s.nodes.Add(id, cloneNode(n))
 	}
 	return n, err
 }
@@ -448,7 +447,7 @@ func (s *Store) Best(ctx context.Context, maximize bool) (Node, error) {
 type Call struct {
 	ID               int64
 	Step             int64
-	NodeID           int64 // 0 until the step's node is committed
+	NodeID           int64 // the step's node; 0 until it is committed
 	Role             string
 	Provider         string
 	Model            string
@@ -463,23 +462,42 @@ type Call struct {
 }
 
 // RecordCall stores an LLM exchange right away, so its cost counts even if
-// the step is interrupted before its node is committed.
+// the step is interrupted before its node is committed. An exchange of the
+// offline operator (OfflineProvider), which costs nothing, is stored with
+// the node of its step, or when the step is released.
+// The first call of a step claimed by this process also writes the
+// step's row as running, in the same transaction.
 func (s *Store) RecordCall(ctx context.Context, c Call) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO llm_calls (step, role, provider, model, prompt_tokens, completion_tokens,
-		cost_usd, latency_ms, prompt, reply, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.Step, c.Role, c.Provider, c.Model, c.PromptTokens, c.CompletionTokens, c.CostUSD, c.Latency.Milliseconds(),
-		c.Prompt, c.Reply, c.Error, now())
+	if s.deferOffline(c) {
+		return nil
+	}
+	var claimRow bool
+	err := s.inBatch(func(tx *sql.Tx) error {
+		_, err := tx.StmtContext(ctx, s.statements.insertCall).ExecContext(ctx, c.Step, c.Role, c.Provider, c.Model, c.PromptTokens,
+			c.CompletionTokens, c.CostUSD, c.Latency.Milliseconds(), c.Prompt, c.Reply, c.Error, now())
+		if err != nil {
+			return err
+		}
+		claimRow, err = s.claimRow(ctx, tx, c.Step, "running")
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("record llm call of step %d: %w", c.Step, err)
+	}
+	if claimRow {
+		s.claimWritten(c.Step)
 	}
 	return nil
 }
 
-// Calls returns the LLM calls of a node (or of a step when nodeID is 0 and
-// step is given).
+// Calls returns the LLM calls of a node: those of its step, the calls of
+// an earlier attempt of the step cut short included. (Databases written
+// before calls were linked by step alone also link them by node_id.)
 func (s *Store) Calls(ctx context.Context, nodeID int64) ([]Call, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, step, COALESCE(node_id, 0), role, provider, model, prompt_tokens,
-		completion_tokens, cost_usd, latency_ms, prompt, reply, error, created_at FROM llm_calls WHERE node_id = ? ORDER BY id`, nodeID)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, step, ?, role, provider, model, prompt_tokens,
+		completion_tokens, cost_usd, latency_ms, prompt, reply, error, created_at FROM llm_calls
+		WHERE step = ? AND (node_id = ? OR node_id IS NULL) AND EXISTS (SELECT 1 FROM nodes WHERE id = ?) ORDER BY id`,
+		nodeID, nodeID-1, nodeID, nodeID)
 	if err != nil {
 		return nil, err
 	}
@@ -497,6 +515,9 @@ func (s *Store) Calls(ctx context.Context, nodeID int64) ([]Call, error) {
 		c.CreatedAt = parseTime(created)
 		calls = append(calls, c)
 	}
+	// In the order they were made: offline exchanges are written with the
+	// node, after a model's calls of the same step.
+	slices.SortStableFunc(calls, func(a, b Call) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return calls, rows.Err()
 }
 

@@ -24,9 +24,14 @@ var ErrNewerSchema = errors.New("database schema is newer than this asi")
 // transaction; busy_timeout covers another process using the file;
 // transactions take the write lock when they begin, so two writers never
 // deadlock upgrading read locks. With foreignKeys, SQLite enforces them.
+// The WAL is copied into the database (a checkpoint, with its fsyncs)
+// every 10,000 pages (40 MB) instead of SQLite's 1,000: the pages every
+// step rewrites (index leaves, the last page of each table) are copied
+// once per checkpoint, not once per 100 steps.
 func Open(file string, foreignKeys bool) (*sql.DB, error) {
 	dsn := "file:" + file +
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_txlock=immediate"
+		"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=wal_autocheckpoint(10000)&_txlock=immediate"
 	if foreignKeys {
 		dsn += "&_pragma=foreign_keys(ON)"
 	}

@@ -33,6 +33,7 @@ type faulty struct {
 	pad       int // bytes of artifact per evaluation, to fill a disk
 	firstEval string
 	marked    sync.Once
+	evalLog   string // a file each evaluation appends its node id to as it starts
 }
 
 func (t *faulty) Describe(context.Context) (sdk.Description, error) {
@@ -52,6 +53,8 @@ func (t *faulty) Describe(context.Context) (sdk.Description, error) {
 			num("pad_kib", "KiB of artifact each evaluation returns"),
 			{Name: "first_eval_file", Type: sdk.TypeString, Default: "",
 				Description: "a file the first evaluation writes its start time into (Unix nanoseconds); empty for none"},
+			{Name: "eval_log_file", Type: sdk.TypeString, Default: "",
+				Description: "a file each evaluation appends its node id to (a line) as it starts; empty for none"},
 		},
 	}, nil
 }
@@ -62,6 +65,7 @@ func (t *faulty) Configure(_ context.Context, req sdk.ConfigureRequest) error {
 	t.hangOn, t.garbageOn = int64(f("hang_on_node")), int64(f("garbage_on_node"))
 	t.pad = int(f("pad_kib")) << 10
 	t.firstEval, _ = req.Settings["first_eval_file"].(string)
+	t.evalLog, _ = req.Settings["eval_log_file"].(string)
 	return nil
 }
 
@@ -73,6 +77,16 @@ func (t *faulty) Evaluate(ctx context.Context, c sdk.Candidate, _ int, _ int64) 
 				fmt.Fprintln(os.Stderr, "faultytask:", err)
 			}
 		})
+	}
+	if t.evalLog != "" {
+		f, err := os.OpenFile(t.evalLog, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err == nil {
+			fmt.Fprintf(f, "%d\n", c.NodeID)
+			err = f.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "faultytask:", err)
+		}
 	}
 	if t.hangOn > 0 && c.NodeID == t.hangOn {
 		select {} // ignores its context, as a buggy plugin would
