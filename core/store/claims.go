@@ -183,17 +183,6 @@ func (s *Store) insertCalls(ctx context.Context, tx *sql.Tx, calls []Call) error
 	return nil
 }
 
-// claimedAt is when this process claimed a step still pending, else now.
-func (s *Store) claimedAt(step int64) string {
-	c := &s.claims
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if t, ok := c.pending[step]; ok {
-		return t
-	}
-	return now()
-}
-
 // ReleaseAbandoned marks every running step as abandoned (this process's
 // claims included), and every step number below the highest stored that
 // has no row (a step that died before it stored anything), so ClaimStep hands them out again; it
