@@ -24,7 +24,12 @@ log="$root/fresh-machine-check.log"
 export PATH="/usr/local/go/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 export HOME="$root/home" GOMODCACHE="$root/gomodcache" GOCACHE="$root/gocache" ASI_CACHE_DIR="$root/asi-cache"
 export GOPATH="$root/gopath" GOFLAGS="" GOTOOLCHAIN=local
-unset XDG_CACHE_HOME ASI_WEAVIATE_BIN ASI_WEAVIATE_CACHE CI ASI_REQUIRE_ALL
+unset XDG_CACHE_HOME ASI_WEAVIATE_BIN ASI_WEAVIATE_CACHE CI ASI_REQUIRE_ALL ASI_LLAMA_DIR
+# The tiny model for the real LLM server test lies in the shared folder
+# beside this checkout, not beside the temporary clone.
+if [ -z "${ASI_LLM_DIR:-}" ] && [ -d "$repo/../shared/llm" ]; then
+	export ASI_LLM_DIR=$(cd "$repo/../shared/llm" && pwd)
+fi
 mkdir -p "$HOME"
 
 say() { echo "fresh-machine-check: $*" | tee -a "$log" >&2; }

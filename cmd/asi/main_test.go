@@ -86,6 +86,9 @@ func TestExamplesApply(t *testing.T) {
 			if filepath.Base(f) == "linear-attention.hcl" {
 				checkStagesRecorded(t, nodes)
 			}
+			if filepath.Base(f) == "audit-attacks.hcl" {
+				checkFindingStored(t, state)
+			}
 			if srv != nil {
 				if strings.Contains(string(out), "Warning") {
 					t.Errorf("apply warned with the server up:\n%s", out)

@@ -143,7 +143,7 @@ func (r *Run) open(ctx context.Context, cfg *campaign.Config, opts Options) erro
 	}
 	turnOff(ec, opts.Off)
 	r.Description.Research = describeResearch(*ec)
-	if a := describeAudit(*ec); a != "" {
+	if a := describeAudit(*ec, desc); a != "" {
 		r.Description.Research += ", " + a
 	}
 	r.Progress = noProgress{}

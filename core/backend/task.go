@@ -116,7 +116,8 @@ func sandboxConfig(cfg *campaign.Config) sandbox.Config {
 	return sandbox.NewConfig().
 		WithMemoryLimit(cfg.Sandbox.Memory).
 		WithTimeout(cfg.Sandbox.Timeout).
-		WithOutputLimit(cfg.Sandbox.OutputLimit)
+		WithOutputLimit(cfg.Sandbox.OutputLimit).
+		WithRandSeed(cfg.Sandbox.RandSeed)
 }
 
 // findDiagnostics explains why the task plugin was not found.

@@ -18,6 +18,21 @@ type Audit struct {
 	MaxDrop float64 // relative drop that flags a node, more than 0; default 0.1
 	Judge   string  // model label that reads the audited nodes; "" for none
 	Rubric  string  // "" uses the built-in gaming checklist
+	// Attacks runs the red team on every new best node: the offline attack
+	// library and the black-box optimiser, and the Adversary model when
+	// one is named (which implies Attacks); default false.
+	Attacks bool
+	// AttackBudget is the optimiser's evaluations per pass; nil uses the
+	// red team's default, 0 turns the optimiser off.
+	AttackBudget *int
+	Adversary    string // model label that writes hack programs; "" for none
+	// KnownBest is a declared bound no honest program beats (a proven
+	// optimum); nil when none is declared.
+	KnownBest *float64
+	// Margin is how far past the best honest node, relative, an attack
+	// must score to be a finding when KnownBest is nil; more than 0, 0
+	// uses the red team's default.
+	Margin float64
 	// DeclRange is the block's header; zero when the file has no such block.
 	DeclRange hcl.Range
 }
@@ -29,6 +44,7 @@ const (
 
 var auditSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 	{Name: "top"}, {Name: "max_drop"}, {Name: "judge"}, {Name: "rubric"},
+	{Name: "attacks"}, {Name: "attack_budget"}, {Name: "adversary"}, {Name: "known_best"}, {Name: "margin"},
 }}
 
 // decodeAudit decodes the audit block; block is nil when the file has
@@ -62,5 +78,6 @@ func (d *decoder) decodeAudit(block *hcl.Block, cfg *Config) {
 			a.Rubric = rubric
 		}
 	}
+	d.decodeAttacks(attrs, cfg, &a)
 	cfg.Audit = a
 }

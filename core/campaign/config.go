@@ -159,6 +159,11 @@ type Sandbox struct {
 	// "" runs them on this machine.
 	Executor      string
 	ExecutorRange hcl.Range // the executor value, for diagnostics
+	// RandSeed seeds the guest's random source (sandbox.WithRandSeed). It
+	// is no attribute of the file: 0, the sandbox's default, for every
+	// campaign; `asi task new` runs a drafted evaluator under two seeds to
+	// see whether its score depends on random bytes it did not seed.
+	RandSeed uint64
 }
 
 // SandboxExecutors are the executor types sandbox runs can go to: a

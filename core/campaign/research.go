@@ -164,6 +164,6 @@ func (d *decoder) decodeResearchers(attr *hcl.Attribute, cfg *Config) bool {
 // usedModels are the labels some role or setting refers to.
 func (cfg *Config) usedModels() []string {
 	used := append([]string{cfg.Roles.Researcher, cfg.Roles.Analyzer, cfg.Cognition.Embedder,
-		cfg.Research.Judge.Model, cfg.Research.Novelty.Confirm, cfg.Research.Manager.Model, cfg.Prompts.Model, cfg.Audit.Judge}, cfg.Roles.Researchers...)
+		cfg.Research.Judge.Model, cfg.Research.Novelty.Confirm, cfg.Research.Manager.Model, cfg.Prompts.Model, cfg.Audit.Judge, cfg.Audit.Adversary}, cfg.Roles.Researchers...)
 	return used
 }

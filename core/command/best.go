@@ -40,6 +40,7 @@ func runBest(ctx context.Context, args []string, s Streams) int {
 		return fail(fmt.Errorf("no valid program yet (%w)", report.ErrNoValidNode), s)
 	}
 	views.View{W: s.Stderr}.FlaggedBest(c, n)
+	views.View{W: s.Stderr}.FindingsBest(c, n)
 	if a.output != "" {
 		files, err := writeProgram(a.output, n.Code)
 		if err != nil {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/asi-evolve/asi/internal/chattest"
 )
 
 // promptServer is an OpenAI-compatible server whose researcher replies
@@ -38,14 +40,7 @@ func promptServer(t *testing.T) *httptest.Server {
 			reply = "<name>wider-ring</name>\n<motivation>widen the outer ring</motivation>\n<diff>\n<<<<<<< SEARCH\n" +
 				"\touterRingRadius  = 0.37\n=======\n\touterRingRadius  = 0.38\n>>>>>>> REPLACE\n</diff>\n"
 		}
-		body, _ := json.Marshal(map[string]any{
-			"id": "c", "object": "chat.completion", "model": "scripted",
-			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop",
-				"message": map[string]any{"role": "assistant", "content": reply}}},
-			"usage": map[string]any{"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
-		})
-		w.Header().Set("Content-Type", "application/json")
-		w.Write(body)
+		chattest.Reply(w, reply)
 	}))
 	t.Cleanup(srv.Close)
 	return srv

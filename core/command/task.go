@@ -17,6 +17,10 @@ func runTask(ctx context.Context, args []string, s Streams) int {
 	switch {
 	case len(args) > 0 && args[0] == "check":
 		return runTaskCheck(ctx, args[1:], s)
+	case len(args) > 0 && args[0] == "new":
+		return runTaskNew(ctx, args[1:], s)
+	case len(args) > 0 && args[0] == "audit":
+		return runTaskAudit(ctx, args[1:], s)
 	case len(args) > 0 && (isHelp(args[0]) || args[0] == "help"):
 		stderr.TaskUsage(true)
 		return exitOK

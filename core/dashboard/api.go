@@ -131,6 +131,9 @@ type campaignJSON struct {
 	Front *frontJSON `json:"front,omitempty"`
 	// Audit lists the nodes the audit flagged; absent when none was audited.
 	Audit *auditJSON `json:"audit,omitempty"`
+	// Redteam is what the red team found, without the programs; absent
+	// when it never ran.
+	Redteam *redteamJSON `json:"redteam,omitempty"`
 }
 
 func (s *Server) info(w http.ResponseWriter, r *http.Request) {
@@ -172,6 +175,7 @@ func (s *Server) campaignView(name string, c *report.Campaign, after int64) camp
 		Writable: s.cfg.Token != ""}
 	v.Front = frontOf(c)
 	v.Audit = auditOf(c)
+	v.Redteam = redteamOf(c, false)
 	for _, n := range c.Nodes {
 		if n.ID > after {
 			v.Nodes = append(v.Nodes, toNode(n))

@@ -89,6 +89,7 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /api/campaigns/{name}/nodes/{id}", s.node)
 	mux.HandleFunc("GET /api/campaigns/{name}/cognition", s.cognition)
 	mux.HandleFunc("GET /api/campaigns/{name}/front", s.front)
+	mux.HandleFunc("GET /api/campaigns/{name}/findings", s.findings)
 	mux.HandleFunc("POST /api/campaigns/{name}/nodes/{id}/notes", s.requireToken(s.addNote))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	s.handler = s.guard(mux)

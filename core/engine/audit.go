@@ -38,6 +38,10 @@ type Audit struct {
 	MaxDrop float64 // default 0.1
 	Judge   llm.Provider
 	Rubric  string // "" uses roles.DefaultAuditRubric
+	// Redteam, when set, also attacks the evaluator from the best node
+	// (see RedteamAudit). With Redteam and no held-out stage or judge,
+	// the pass runs only the red team.
+	Redteam *RedteamAudit
 }
 
 // AuditFloor is the smallest |public score| a drop is divided by, so a
@@ -52,6 +56,8 @@ type auditor struct {
 	mu      sync.Mutex // guards running
 	running bool
 	audited map[int64]bool // read and written by the running pass only; nil until read from the store
+	// attacked holds the nodes the red team attacked, like audited.
+	attacked map[int64]bool
 }
 
 // begin claims the pass; false when another pass runs.
@@ -117,15 +123,24 @@ func (e *Engine) auditAtEnd(ctx context.Context) {
 	e.auditPass(ctx, done)
 }
 
-// auditPass audits the best valid nodes not yet audited; step is the step
-// the pass runs at. Nothing it meets stops the campaign: a failure is a
-// warning event.
+// auditPass audits the best valid nodes not yet audited, then lets the
+// red team attack the best one; step is the step the pass runs at.
+// Nothing it meets stops the campaign: a failure is a warning event.
 func (e *Engine) auditPass(ctx context.Context, step int64) {
 	a := &e.auditor
 	if !a.begin() {
 		return
 	}
 	defer a.end()
+	if e.cfg.Audit.Judge != nil || len(heldOutStages(e.desc.Stages)) > 0 || e.cfg.Audit.Redteam == nil {
+		e.auditNodes(ctx, step)
+	}
+	e.redteamPass(ctx, step)
+}
+
+// auditNodes audits the best valid nodes not yet audited, inside a pass.
+func (e *Engine) auditNodes(ctx context.Context, step int64) {
+	a := &e.auditor
 	warn := func(err error) {
 		if ctx.Err() == nil {
 			e.cfg.Store.AddEvent(context.WithoutCancel(ctx), store.Event{Step: step, Kind: "warning", Message: "audit: " + err.Error()})

@@ -44,6 +44,11 @@ type Campaign struct {
 	// Audits are the audits of the best nodes, oldest first; nil when the
 	// campaign has no audit block.
 	Audits []store.Audit
+	// Findings are the red team's findings, oldest first, and
+	// RedteamPasses how many passes it made (findings or not); nil and 0
+	// when it never ran.
+	Findings      []store.Finding
+	RedteamPasses int
 
 	byID       map[int64]int
 	promptUses map[int64]int64 // the variant of each step, by step
@@ -104,6 +109,9 @@ func (c *Campaign) load(ctx context.Context, st Source) error {
 		return err
 	}
 	if err := c.loadAudits(ctx, st); err != nil {
+		return err
+	}
+	if err := c.loadFindings(ctx, st); err != nil {
 		return err
 	}
 	return c.loadPrompts(ctx, st)

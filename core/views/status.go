@@ -60,6 +60,11 @@ type Report struct {
 	// Audit is what the audit of the best nodes found; nil when nothing
 	// was audited.
 	Audit *AuditReport `json:"audit,omitempty"`
+	// Findings are the red team's findings, furthest past their bound
+	// first, and RedteamPasses how many passes it made; absent when it
+	// never ran.
+	Findings      []StoredFinding `json:"findings,omitempty"`
+	RedteamPasses int             `json:"redteam_passes,omitempty"`
 	// Prompts is the archive of the researcher's system prompts; nil
 	// without a prompts block.
 	Prompts []PromptLine `json:"prompt_variants,omitempty"`
@@ -101,6 +106,7 @@ func ReportOf(c *report.Campaign, top int) Report {
 	r.Research.Guidance, r.Research.Recommendations = c.Guidance, c.Recommendations
 	r.Front = FrontOf(c)
 	r.Audit = AuditReportOf(c)
+	r.Findings, r.RedteamPasses = FindingsOf(c), c.RedteamPasses
 	r.Prompts = PromptsOf(c)
 	if n, ok := c.Initial(); ok {
 		s := Summarize(n)
@@ -166,6 +172,7 @@ func (v View) Report(r Report) error {
 	if r.Audit != nil {
 		r.Audit.lines(w, r.Primary)
 	}
+	redteamLines(w, r)
 	if r.Usage.Calls == 0 && (len(r.Offline) > 0 || r.Usage.Offline > 0) {
 		fmt.Fprintln(w, "  llm:        no model called")
 	} else {

@@ -10,7 +10,9 @@ import (
 )
 
 // taskUsage lists the sub-verbs of `asi task`.
-const taskUsage = "Usage: asi task check [flags] FILE\n"
+const taskUsage = "Usage: asi task check [flags] FILE\n" +
+	"       asi task new [flags] \"DESCRIPTION\"\n" +
+	"       asi task audit [flags] FILE|DIR|TASK\n"
 
 // TaskUsage writes the usage of `asi task`; with help set, also what each
 // sub-verb is for.
@@ -20,7 +22,12 @@ func (v View) TaskUsage(help bool) error {
 		return err
 	}
 	_, err := fmt.Fprintf(v.W, "%s\ncheck evaluates the campaign's initial program once through its task, with no model,\n"+
-		"and prints the score: run it before a campaign spends anything ('asi task check -h' lists the flags).\n", taskUsage)
+		"and prints the score: run it before a campaign spends anything.\n"+
+		"new has a model draft an evaluator, an initial program and a campaign file into a folder,\n"+
+		"and checks the evaluator in the sandbox before calling it ready.\n"+
+		"audit attacks a task's evaluator with programs that try to score without solving the problem,\n"+
+		"run in the sandbox through the evaluator itself; it exits 1 when one beats the bound.\n"+
+		"'asi task SUB -h' lists a sub-verb's flags.\n", taskUsage)
 	return err
 }
 

@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/asi-evolve/asi/sdk"
@@ -28,15 +31,23 @@ func (c *config) runInSandbox(ctx context.Context, sb sdk.Sandbox, spec jobSpec)
 	for k, v := range spec.files {
 		files[guestFolder+k] = v
 	}
-	files["main.py"] = []byte(guestMain(spec.command))
-	run, err := sb.Run(ctx, sdk.SandboxRun{Language: "python", Files: files, Limits: sdk.Limits{Timeout: c.timeout}})
+	token, err := resultToken()
+	if err != nil {
+		return sdk.Result{}, err
+	}
+	files["main.py"] = []byte(guestMain(append(slices.Clip(spec.command), "--token-stdin")))
+	run, err := sb.Run(ctx, sdk.SandboxRun{Language: "python", Files: files, Stdin: []byte(token + "\n"), Limits: sdk.Limits{Timeout: c.timeout}})
 	if err != nil {
 		return sdk.Result{}, fmt.Errorf("script task: sandbox: %w", err)
 	}
 	stderr := sdk.Tail(run.Stderr, logTail)
+	// Only the runner's line carries the token: the candidate shares the
+	// runner's interpreter and can print a result line, but it runs after
+	// the runner read the token from stdin.
 	var report []byte
+	prefix := []byte(resultLine + token + " ")
 	for _, line := range bytes.Split(run.Stdout, []byte("\n")) {
-		if rest, ok := bytes.CutPrefix(line, []byte(resultLine)); ok {
+		if rest, ok := bytes.CutPrefix(line, prefix); ok {
 			report = rest
 		}
 	}
@@ -44,6 +55,9 @@ func (c *config) runInSandbox(ctx context.Context, sb sdk.Sandbox, spec jobSpec)
 		detail := run.Reason
 		if run.Detail != "" {
 			detail += ": " + run.Detail
+		}
+		if detail == "" {
+			detail = "the interpreter exited before asi's runner reported"
 		}
 		return sdk.Result{Valid: false, Feedback: strings.TrimSpace(fmt.Sprintf("the evaluation ended with no result (%s)\n%s", detail, stderr)),
 			Artifacts: map[string][]byte{"log": []byte(stderr)}}, nil
@@ -57,6 +71,15 @@ func (c *config) runInSandbox(ctx context.Context, sb sdk.Sandbox, spec jobSpec)
 		res.Feedback = strings.TrimSpace(res.Feedback + "\nstderr (end):\n" + stderr)
 	}
 	return res, nil
+}
+
+// resultToken is a fresh random token for one evaluation's result line.
+func resultToken() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("script task: a result token: %w", err)
+	}
+	return hex.EncodeToString(b), nil
 }
 
 // guestMain starts the runner in the job's folder with the job's

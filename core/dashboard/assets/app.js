@@ -282,8 +282,21 @@ function live(name, state, render) {
     state.summary = v.summary; state.events = v.events; state.failures = v.failures;
     state.front = v.front;
     state.audit = v.audit;
+    state.redteam = v.redteam;
     render();
   });
+}
+
+// redteamPanel lists the red team's findings: programs the evaluator
+// scored valid and past a bound no honest program reaches.
+function redteamPanel(name, rt, primary) {
+  if (!rt.findings.length) return [h("h2", {}, "Red team"), h("p", { class: "muted" }, `${rt.passes} pass(es) attacked the evaluator; no finding.`)];
+  const where = (f) => f.node > 0 ? h("a", { href: `/c/${esc(name)}/node/${f.node}` }, f.where) : f.where;
+  return [h("h2", {}, "Red team"),
+    h("p", { class: "bad" }, `The evaluator scored ${rt.findings.length} attack program(s) past a bound no honest program reaches: it has a hole.`),
+    h("table", { id: "redteam" }, h("tr", {}, ["attacked", "attack", "kind", primary, "bound", "past it", "what it did"].map((t) => h("th", {}, t))),
+      rt.findings.map((f) => h("tr", { class: "flagged" }, h("td", {}, where(f)), h("td", {}, f.attack), h("td", {}, f.kind), h("td", { class: "num" }, fmt(f.score)),
+        h("td", { class: "num", title: f.bound_is }, fmt(f.bound)), h("td", { class: "num" }, Math.round(100 * f.excess) + "%"), h("td", {}, f.description || ""))))];
 }
 
 async function loadCampaign(name) {
@@ -299,6 +312,7 @@ async function pageLive(name) {
   const failures = h("div", {});
   const top = h("div", {});
   const frontBox = h("div", { class: "panel", id: "front-panel" });
+  const redteamBox = h("div", { id: "redteam-panel" });
   const render = () => {
     const sm = state.summary, done = sm.done;
     const rate = done ? Math.round((100 * sm.failures) / done) + "%" : "—";
@@ -315,7 +329,8 @@ async function pageLive(name) {
         : card("llm", "no model called", "llm"),
       sm.offline_roles.length ? card("offline (no model)", sm.offline_roles.join(", "), "offline") : null,
       card("workers busy", sm.running, "running"),
-      state.audit ? card("flagged by audit", `${state.audit.flagged.length} of ${state.audit.audited}`, "audit-flagged") : null);
+      state.audit ? card("flagged by audit", `${state.audit.flagged.length} of ${state.audit.audited}`, "audit-flagged") : null,
+      state.redteam ? card("red team findings", `${state.redteam.findings.length} in ${state.redteam.passes} pass(es)`, "redteam-findings") : null);
     fill(chartBox, h("h2", {}, `Best ${sm.primary} vs step`), scoreChart(state.nodes, sm.direction, (n) => navigate(`/c/${esc(name)}/node/${n.id}`)),
       h("p", { class: "muted" }, "Dots: every valid node. Crosses: failed nodes. Line: best so far. Click a dot to open its node."));
     fill(side, h("h2", {}, "Activity"), h("div", { class: "muted" }, `${sm.running} step(s) running; nodes stored per minute, last 30 minutes:`), activityChart(state.nodes),
@@ -331,12 +346,14 @@ async function pageLive(name) {
     fill(top, h("h2", {}, "Top 10"), h("table", { id: "top" }, h("tr", {}, ["node", "step", "name", sm.primary, "island"].map((t) => h("th", {}, t))),
       best.map((n) => h("tr", { class: flagged.has(n.id) ? "flagged" : "" }, h("td", {}, h("a", { href: `/c/${esc(name)}/node/${n.id}` }, n.id)), h("td", {}, n.step),
         h("td", {}, n.name, flagged.has(n.id) ? h("span", { class: "bad", title: flagged.get(n.id).reason || "" }, " ⚠ flagged by audit") : null), h("td", { class: "num" }, fmt(n.score)), h("td", {}, n.island)))));
+    redteamBox.hidden = !state.redteam;
+    if (state.redteam) fill(redteamBox, redteamPanel(name, state.redteam, sm.primary));
     frontBox.hidden = !state.front;
     if (state.front) fill(frontBox, frontPanel(name, state.front));
   };
   render();
   fill(app(), h("h1", {}, name, h("span", { class: "muted" }, ` · ${state.summary.task} · ${state.summary.primary} (${state.summary.direction})`)),
-    cards, h("div", { class: "grid2" }, h("div", {}, chartBox, frontBox, top, failures), side));
+    cards, h("div", { class: "grid2" }, h("div", {}, chartBox, frontBox, top, redteamBox, failures), side));
   live(name, state, render);
 }
 

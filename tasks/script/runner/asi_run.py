@@ -291,6 +291,8 @@ def parse_args(argv):
     parser.add_argument("--stage", type=int, default=0)
     parser.add_argument("--out", required=True)
     parser.add_argument("--function", default=None)
+    parser.add_argument("--token-stdin", action="store_true",
+                        help="read a token from stdin first and put it in the result line")
     args = parser.parse_args(argv)
     if args.stage < 0:
         parser.error("--stage must be 0 or more")
@@ -299,6 +301,9 @@ def parse_args(argv):
 
 def main(argv):
     args = parse_args(argv)
+    # The token is read before any evaluator or candidate code runs, so a
+    # candidate that prints a result line of its own does not know it.
+    token = sys.stdin.readline().strip() if args.token_stdin else ""
     sys.dont_write_bytecode = True  # the job directory may be read-only
     cwd = os.getcwd()
     evaluator = os.path.abspath(args.evaluator)
@@ -325,7 +330,7 @@ def main(argv):
     except OSError:
         pass  # read-only filesystem: stdout carries the result alone
     sys.stderr.flush()
-    real_stdout.write(RESULT_PREFIX + line + "\n")
+    real_stdout.write(RESULT_PREFIX + (token + " " if token else "") + line + "\n")
     real_stdout.flush()
 
 
