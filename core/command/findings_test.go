@@ -47,4 +47,8 @@ func TestStatusAndBestShowFindings(t *testing.T) {
 	if code != 0 || stdout != "x = 1\n" || !strings.Contains(stderr, "warning: the red team found 1 program(s)") {
 		t.Errorf("best: exit %d, stdout %q, stderr %q; want the program and a warning on stderr", code, stdout, stderr)
 	}
+	stdout, stderr, code = run(t, "show", "-state", dir, "1")
+	if code != 0 || !strings.Contains(stdout, "red team:   FINDING duplicate-items (library): value = 2.7 past 1.6926, the declared known best") {
+		t.Errorf("show: exit %d, stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
 }

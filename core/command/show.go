@@ -21,7 +21,7 @@ func runShow(ctx context.Context, args []string, s Streams) int {
 	if err != nil {
 		return fail(err, s)
 	}
-	detail := views.NodeDetail{Node: d.Node, Artifacts: d.Artifacts, Calls: d.Calls}
+	detail := views.NodeDetail{Node: d.Node, Artifacts: d.Artifacts, Calls: d.Calls, Findings: d.Findings}
 	if p := d.Prompt; p != nil {
 		detail.Prompt = &views.NodePrompt{ID: p.ID, Origin: p.Origin, Text: p.Text}
 	}

@@ -39,6 +39,7 @@ func runTaskNew(ctx context.Context, args []string, s Streams) int {
 	timeout := fs.Duration("timeout", 30*time.Second, "how long one evaluation may run")
 	maxTokens := fs.Int("max-tokens", 0, "cap on each reply's tokens (default: the server's)")
 	cache := fs.String("cache", sandboxCacheDir(), "cache of builds and compiled modules")
+	packages := fs.Bool("packages", false, "let the evaluator import the machine's Python packages: it then runs in the local executor's jail, which shows it the machine read-only, instead of the wasm sandbox")
 	pos, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -67,7 +68,7 @@ func runTaskNew(ctx context.Context, args []string, s Streams) int {
 	progress := views.ProgressLines(s.Stderr)
 	res, err := draft.Run(ctx, draft.Options{
 		Description: description, Model: provider, ModelName: *model, MaxTokens: *maxTokens,
-		Start: startDraft(*cache, progress), Rounds: *rounds, Timeout: *timeout,
+		Start: startDraft(*cache, progress), Rounds: *rounds, Timeout: *timeout, Packages: *packages,
 		Target: target, Force: *force,
 		Log: func(format string, args ...any) { fmt.Fprintf(s.Stderr, format+"\n", args...) },
 	})

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -423,5 +424,43 @@ func assertNotLeaked(t *testing.T, secret, out, dir string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestTaskNewWithPackages: with -packages, and only then, the drafted
+// evaluator runs as a job of the local executor in its jail, where the
+// machine's packages are; the checks run there too.
+func TestTaskNewWithPackages(t *testing.T) {
+	if os.Geteuid() != 0 {
+		testenv.Skipf(t, "the jail runs jobs as nobody and needs root")
+	}
+	if _, err := exec.LookPath("bwrap"); err != nil {
+		testenv.Skipf(t, "no bubblewrap (%v): run scripts/ci/install-jail.sh", err)
+	}
+	srv := newDraftServer(t, draftReply(draftLoad+carefulEvaluate))
+	useDraftServer(t, srv)
+	work := t.TempDir()
+	for d := work; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
+		_ = os.Chmod(d, 0o711) // jobs run as nobody when the tests are root
+	}
+	t.Chdir(work)
+	stdout, stderr, code := run(t, "task", "new", "-packages", "-o", "pk", "Return a number in [0, 10]")
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	file := filepath.Join(work, "pk", "campaign.hcl")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), `isolation = "jail"`) || !strings.Contains(string(src), `executor "local"`) {
+		t.Fatalf("the campaign does not run the evaluator in the jail:\n%s", src)
+	}
+	stdout, stderr, code = run(t, "plan", file)
+	if code != exitOK || !strings.Contains(stdout, "in its jail") {
+		t.Errorf("plan: exit %d, want the evaluations in the jail\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if _, stderr, code := run(t, "task", "check", file); code != exitOK {
+		t.Errorf("task check: exit %d\n%s", code, stderr)
 	}
 }

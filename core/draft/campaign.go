@@ -27,6 +27,9 @@ type Campaign struct {
 	Description string
 	// Timeout bounds one evaluation.
 	Timeout time.Duration
+	// Packages runs the evaluator in the local executor's jail with the
+	// machine's Python packages, instead of the wasm sandbox.
+	Packages bool
 }
 
 // The small budget a drafted campaign starts with: enough to see that the
@@ -44,15 +47,29 @@ const (
 func CampaignFile(c Campaign, m Meta) []byte {
 	f := hclwrite.NewEmptyFile()
 	body := f.Body()
-	header := []string{
-		"Drafted by a model with `asi task new` and checked by asi (see CHECKS.md).",
-		"The evaluator (" + EvaluatorFile + ") was written by a model: it is untrusted and",
+	where := []string{
 		`runs only in the wasm sandbox (isolation = "wasm": no network, no`,
 		"subprocesses, no files but its folder). Read it before relying on it.",
+	}
+	isolation := "wasm"
+	if c.Packages {
+		isolation = "jail"
+		where = []string{
+			`runs only as a job of the local executor, in its jail (isolation = "jail",`,
+			"asked for with -packages: the machine's Python packages, no network, the",
+			"machine read-only, its folder the only place it writes). Read it before",
+			"relying on it.",
+		}
+	}
+	header := append([]string{
+		"Drafted by a model with `asi task new` and checked by asi (see CHECKS.md).",
+		"The evaluator (" + EvaluatorFile + ") was written by a model: it is untrusted and",
+	}, where...)
+	header = append(header,
 		"No model block: the campaign runs offline until you add one.",
 		"",
 		"The task, as asked for:",
-	}
+	)
 	for _, line := range strings.Split(strings.TrimSpace(c.Description), "\n") {
 		header = append(header, "  "+commentSafe(line))
 	}
@@ -77,11 +94,17 @@ func CampaignFile(c Campaign, m Meta) []byte {
 	tb.SetAttributeValue("contract", cty.StringVal("openevolve"))
 	tb.SetAttributeValue("evaluator", cty.StringVal(EvaluatorFile))
 	tb.SetAttributeValue("initial", cty.StringVal(InitialFile))
-	tb.SetAttributeValue("isolation", cty.StringVal("wasm"))
+	tb.SetAttributeValue("isolation", cty.StringVal(isolation))
 	tb.SetAttributeValue("statement", cty.StringVal(m.Statement))
 	tb.SetAttributeValue("primary", cty.StringVal(m.Primary))
 	tb.SetAttributeValue("direction", cty.StringVal(m.Direction))
 	tb.SetAttributeValue("timeout", cty.StringVal(c.Timeout.String()))
+	if c.Packages {
+		body.AppendNewline()
+		ex := body.AppendNewBlock("executor", []string{"local"}).Body()
+		ex.SetAttributeValue("slots", cty.NumberIntVal(1))
+		ex.SetAttributeValue("timeout", cty.StringVal((c.Timeout + time.Minute).String()))
+	}
 	if c.Timeout > defaultSandboxTimeout {
 		body.AppendNewline()
 		sb := body.AppendNewBlock("sandbox", nil).Body()

@@ -58,6 +58,33 @@ func TestCampaignFileQuotesTheModel(t *testing.T) {
 	}
 }
 
+// TestCampaignFileWithPackages: only the user's -packages moves the
+// evaluator into the local executor's jail, and the file says so.
+func TestCampaignFileWithPackages(t *testing.T) {
+	c := Campaign{Name: "t", Description: "fit a curve with numpy", Timeout: 30 * time.Second, Packages: true}
+	src := CampaignFile(c, Meta{Statement: "s", Primary: "combined_score", Direction: "maximize"})
+	f, diags := hclsyntax.ParseConfig(src, "campaign.hcl", hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatalf("the file does not parse: %v\n%s", diags, src)
+	}
+	body := f.Body.(*hclsyntax.Body)
+	var blocks []string
+	for _, b := range body.Blocks {
+		blocks = append(blocks, strings.Join(append([]string{b.Type}, b.Labels...), " "))
+	}
+	if got := strings.Join(blocks, ", "); got != "campaign t, task, executor local" {
+		t.Fatalf("blocks %q, want campaign, task and executor local:\n%s", got, src)
+	}
+	iso, _ := body.Blocks[1].Body.Attributes["isolation"].Expr.Value(nil)
+	if iso.AsString() != "jail" || !strings.Contains(string(src), "asked for with -packages") {
+		t.Errorf("isolation %q, want jail and a header that says why:\n%s", iso.AsString(), src)
+	}
+	if strings.Contains(string(firstMessages("d", true)[0].Content), "standard library only") ||
+		!strings.Contains(firstMessages("d", false)[0].Content, "standard library only") {
+		t.Error("the system prompt does not follow -packages")
+	}
+}
+
 func TestFolderName(t *testing.T) {
 	tests := []struct{ name, description, want string }{
 		{"words", "Pack 26 circles in a unit square, maximising the radii", "pack-26-circles-in"},

@@ -36,6 +36,10 @@ type Options struct {
 	Rounds int
 	// Timeout bounds one evaluation.
 	Timeout time.Duration
+	// Packages lets the evaluator import the machine's Python packages:
+	// it then runs as a job of the local executor, in its jail, instead
+	// of the wasm sandbox. Only the user asks for it.
+	Packages bool
 	// Target is the folder to write; Force replaces a non-empty one.
 	Target string
 	Force  bool
@@ -80,9 +84,9 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	defer ws.Discard()
-	camp := Campaign{Name: CampaignName(filepath.Base(ws.Target)), Description: opts.Description, Timeout: opts.Timeout}
+	camp := Campaign{Name: CampaignName(filepath.Base(ws.Target)), Description: opts.Description, Timeout: opts.Timeout, Packages: opts.Packages}
 
-	msgs := firstMessages(opts.Description)
+	msgs := firstMessages(opts.Description, opts.Packages)
 	total := opts.Rounds + 1
 	var rep Report
 	for n := 1; n <= total; n++ {
@@ -118,7 +122,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 				return Result{Dir: ws.Target, Drafts: n, Report: rep, Draft: d}, nil
 			}
 		}
-		msgs = fixMessages(opts.Description, resp.Content, rep.Text())
+		msgs = fixMessages(opts.Description, opts.Packages, resp.Content, rep.Text())
 	}
 	return Result{}, &RoundError{Drafts: total, Report: rep}
 }

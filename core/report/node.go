@@ -17,6 +17,8 @@ type NodeDetail struct {
 	Prompt *store.PromptVariant
 	// Audit is the node's latest audit; nil when it was never audited.
 	Audit *store.Audit
+	// Findings are the red team's findings from attacking this node.
+	Findings []store.Finding
 }
 
 // LoadNode reads node id of the campaign in dir with its artifacts and
@@ -47,6 +49,15 @@ func LoadNode(ctx context.Context, dir string, id int64) (NodeDetail, error) {
 	}
 	if a, ok := audits[d.Node.ID]; ok {
 		d.Audit = &a
+	}
+	findings, err := st.Findings(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, f := range findings {
+		if f.NodeID == d.Node.ID {
+			d.Findings = append(d.Findings, f)
+		}
 	}
 	info, err := st.Info(ctx)
 	d.Primary = info.Primary

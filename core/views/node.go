@@ -25,6 +25,9 @@ type NodeDetail struct {
 	Audit *FlaggedNode `json:"audit,omitempty"`
 	// Flagged says whether that audit flagged the node.
 	Flagged bool `json:"flagged,omitempty"`
+	// Findings are what the red team found attacking the evaluator from
+	// this node.
+	Findings []store.Finding `json:"findings,omitempty"`
 }
 
 // Node renders one node in full.
@@ -66,6 +69,9 @@ func (v View) Node(d NodeDetail, primary string) error {
 		if a.Reason != "" {
 			fmt.Fprintf(w, "              %s\n", firstLineOf(a.Reason))
 		}
+	}
+	for _, f := range d.Findings {
+		fmt.Fprintf(w, "  red team:   FINDING %s (%s): %s = %.6g past %.6g, %s\n", f.Attack, f.Kind, primary, f.Score, f.Bound, f.BoundText)
 	}
 	section(w, "Motivation", n.Motivation)
 	section(w, "Error", n.Error)
