@@ -50,15 +50,30 @@ func TestTaskNewTinyLlama(t *testing.T) {
 	assertNothingIn(t, work)
 }
 
+// sharedLLMDir is the nearest shared/llm folder beside the repository or
+// beside a folder above it (a checkout may lie deeper than its shared
+// folder); ../shared/llm when there is none, for the message.
+func sharedLLMDir(root string) string {
+	for dir := filepath.Dir(root); ; dir = filepath.Dir(dir) {
+		candidate := filepath.Join(dir, "shared", "llm")
+		if _, err := os.Stat(filepath.Join(candidate, "tiny-go-char.gguf")); err == nil {
+			return candidate
+		}
+		if filepath.Dir(dir) == dir {
+			return filepath.Join(root, "..", "shared", "llm")
+		}
+	}
+}
+
 // startTinyLlama starts the shared folder's server script with its tiny
 // model on a free port and returns its base URL; the test's cleanup stops
-// it. The shared folder is ASI_LLM_DIR, else ../shared/llm beside the
-// repository; node-llama-cpp is where the installer put it.
+// it. The shared folder is ASI_LLM_DIR, else sharedLLMDir's;
+// node-llama-cpp is where the installer put it.
 func startTinyLlama(t *testing.T) string {
 	t.Helper()
 	shared := os.Getenv("ASI_LLM_DIR")
 	if shared == "" {
-		shared = filepath.Join(repoRoot(t), "..", "shared", "llm")
+		shared = sharedLLMDir(repoRoot(t))
 	}
 	model := filepath.Join(shared, "tiny-go-char.gguf")
 	if _, err := os.Stat(model); err != nil {

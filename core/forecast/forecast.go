@@ -320,7 +320,7 @@ type unmodeled struct{ role, model, what string }
 
 // unmodeledRoles lists the roles that call a model and that the estimate
 // does not model: the prompts block's variant writer (it also frames each
-// researcher prompt) and the audit's judge.
+// researcher prompt), the audit's judge and its adversary.
 func unmodeledRoles(cfg *campaign.Config) []unmodeled {
 	var out []unmodeled
 	if p := cfg.Prompts; p.Enabled && callsModel(cfg, p.Model) {
@@ -328,6 +328,9 @@ func unmodeledRoles(cfg *campaign.Config) []unmodeled {
 	}
 	if a := cfg.Audit; a.Enabled && callsModel(cfg, a.Judge) {
 		out = append(out, unmodeled{"audit", a.Judge, "reads each audited node (audit block)"})
+	}
+	if a := cfg.Audit; a.Enabled && callsModel(cfg, a.Adversary) {
+		out = append(out, unmodeled{"adversary", a.Adversary, "writes hack programs each time a new best node is attacked (audit block)"})
 	}
 	return out
 }

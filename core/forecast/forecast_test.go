@@ -450,3 +450,20 @@ prompts {
 		t.Errorf("warnings %q", f.Warnings)
 	}
 }
+
+// TestAdversaryIsNamed: the audit's adversary calls a model the forecast
+// cannot model before the campaign has history: it says so, by name.
+func TestAdversaryIsNamed(t *testing.T) {
+	cfg := parse(t, "steps = 10", pricedModel+`
+model "red" {
+  name = "house-red"
+}
+audit {
+  adversary = model.red
+}
+`)
+	f := Compute(Input{Config: cfg, Task: desc})
+	if w := strings.Join(f.Warnings, "\n"); !strings.Contains(w, "model.red writes hack programs each time a new best node is attacked") {
+		t.Errorf("warnings %q", f.Warnings)
+	}
+}

@@ -3,13 +3,26 @@
 # in core/command): Node.js and npm from Debian, and node-llama-cpp with
 # its prebuilt CPU binary in ASI_LLAMA_DIR (default ~/.cache/asi/llama,
 # outside the repository), beside a copy of the server script from the
-# shared folder (ASI_LLM_DIR, default ../shared/llm beside the repository;
-# the model stays there). Idempotent; safe on a bare machine.
+# shared folder (ASI_LLM_DIR, default the nearest shared/llm beside the
+# repository or a folder above it; the model stays there). Idempotent;
+# safe on a bare machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 version=3.21.1
-llm_dir=${ASI_LLM_DIR:-../shared/llm}
+# The nearest shared/llm beside the repository or a folder above it.
+llm_dir=${ASI_LLM_DIR:-}
+if [ -z "$llm_dir" ]; then
+	llm_dir=../shared/llm
+	dir=$(pwd)
+	while [ "$dir" != / ]; do
+		dir=$(dirname "$dir")
+		if [ -f "$dir/shared/llm/tiny-go-char.gguf" ]; then
+			llm_dir=$dir/shared/llm
+			break
+		fi
+	done
+fi
 dest=${ASI_LLAMA_DIR:-$HOME/.cache/asi/llama}
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
