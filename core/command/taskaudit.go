@@ -176,6 +176,14 @@ func auditTask(ctx context.Context, cfg *campaign.Config, f auditFlags, out *vie
 	if target.Margin == 0 {
 		target.Margin = cfg.Audit.Margin
 	}
+	dir := cmpOr(f.state, campaignDir(cfg.Campaign.Name))
+	best, err := bestHonestScore(ctx, dir, target.Minimize)
+	if err != nil {
+		return fmt.Errorf("read the campaign's best node in %s: %w", dir, err)
+	}
+	if best != nil && target.Beats(*best, honest.Score) {
+		target.BestHonest = best
+	}
 	if f.budget == 0 && cfg.Audit.AttackBudget != nil {
 		opts.Budget = *cfg.Audit.AttackBudget
 		if opts.Budget == 0 {
@@ -203,7 +211,6 @@ func auditTask(ctx context.Context, cfg *campaign.Config, f auditFlags, out *vie
 	if f.noStore {
 		return nil
 	}
-	dir := cmpOr(f.state, campaignDir(cfg.Campaign.Name))
 	if err := storeFindings(ctx, dir, rep); err != nil {
 		return fmt.Errorf("store the findings in %s: %w", dir, err)
 	}
@@ -223,6 +230,45 @@ func cmpOrFloat(a, b *float64) *float64 {
 		return a
 	}
 	return b
+}
+
+// bestHonestScore is the score of the campaign's best valid node that no
+// audit flagged and no red-team pass found a hole from, when the campaign
+// in dir ran; nil when it did not, or has no such node.
+func bestHonestScore(ctx context.Context, dir string, minimize bool) (*float64, error) {
+	if _, err := os.Stat(filepath.Join(dir, store.FileName)); err != nil {
+		return nil, nil
+	}
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	suspect := map[int64]bool{}
+	flagged, err := st.FlaggedAudits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range flagged {
+		suspect[a.NodeID] = true
+	}
+	findings, err := st.Findings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range findings {
+		suspect[f.NodeID] = true
+	}
+	top, err := st.TopNodes(ctx, len(suspect)+1, !minimize)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range top {
+		if !suspect[n.ID] {
+			return &n.Score, nil
+		}
+	}
+	return nil, nil
 }
 
 // storeFindings stores an audit's findings, and an event that says it

@@ -1,12 +1,14 @@
 package command
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/asi-evolve/asi/core/store"
 	"github.com/asi-evolve/asi/plugins/plugintest"
 )
 
@@ -151,5 +153,34 @@ func TestTaskAuditBadInput(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(stateRoot, "invalid")); err == nil {
 		t.Error("an audit that could not run created campaign state")
+	}
+}
+
+// TestTaskAuditBoundIsTheBestHonestNode: with no known best, the bound is
+// the campaign's best valid node that no audit or red-team pass found
+// suspect, by the margin, when that beats the initial program.
+func TestTaskAuditBoundIsTheBestHonestNode(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "state")
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	honest := store.Node{Name: "honest", Code: "x", Valid: true, Score: 2.4, Status: store.StatusOK, Metrics: map[string]float64{"sum_radii": 2.4}}
+	hack := store.Node{Step: 1, Name: "hack", Code: "y", Valid: true, Score: 5, Status: store.StatusOK, Metrics: map[string]float64{"sum_radii": 5}}
+	for _, n := range []*store.Node{&honest, &hack} {
+		if _, err := st.Commit(ctx, n, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = st.AddFindings(ctx, []store.Finding{{NodeID: hack.ID, Source: store.FindingSourceAudit, Attack: "a", Kind: "library", Score: 9, Bound: 6}})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(t.TempDir())
+	stdout, stderr, code := run(t, "task", "audit", "-budget", "-1", "-state", dir, "circlepacking")
+	if code != exitOK || !strings.Contains(stdout, "bound:   3.6, the best honest score 2.4 by 50%") {
+		t.Errorf("exit %d, want 0 and the bound from node %d\nstdout:\n%s\nstderr:\n%s", code, honest.ID, stdout, stderr)
 	}
 }
