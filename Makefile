@@ -57,16 +57,14 @@ test: python-wasm build $(GOTESTSUM)
 test-faults:
 	$(GO) test -count=1 -timeout 15m -v ./faults
 
-# Each fuzz target for FUZZTIME; new crashers land in testdata/fuzz/.
+# Each fuzz target for FUZZTIME; new crashers land in testdata/fuzz/
+# (scripts/fuzz.sh runs a target once more after Go's deadline race).
 FUZZTIME ?= 10s
 FUZZ_TARGETS := ./core/campaign:FuzzParse ./core/diffs:FuzzParseReply ./core/diffs:FuzzParseBlocks \
 	./core/diffs:FuzzApply ./core/diffs:FuzzFormatBlocks ./tasks/circlepacking:FuzzScore sdk:FuzzDescribeFromWire \
 	./core/store:FuzzDecodeMetrics
 fuzz:
-	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
-		if [ "$$pkg" = sdk ]; then dir=sdk; pkg=.; else dir=.; fi; \
-		echo "fuzz $$pkg $$fn for $(FUZZTIME)"; \
-		(cd $$dir && $(GO) test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) $$pkg) || exit 1; done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh $(FUZZ_TARGETS)
 
 # CPython for wasm32-wasi, the sandbox's python guest: built once per machine
 # into the user's cache (scripts/ci/install-python-wasm.sh installs the tools).
