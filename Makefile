@@ -62,7 +62,7 @@ test-faults:
 FUZZTIME ?= 10s
 FUZZ_TARGETS := ./core/campaign:FuzzParse ./core/diffs:FuzzParseReply ./core/diffs:FuzzParseBlocks \
 	./core/diffs:FuzzApply ./core/diffs:FuzzFormatBlocks ./tasks/circlepacking:FuzzScore sdk:FuzzDescribeFromWire \
-	./core/store:FuzzDecodeMetrics
+	./core/store:FuzzDecodeMetrics ./core/draft:FuzzParse ./core/redteam:FuzzParsePrograms ./core/redteam:FuzzParseOutput
 fuzz:
 	GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh $(FUZZ_TARGETS)
 
