@@ -1,6 +1,7 @@
 package command
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -141,7 +142,7 @@ func taskCampaign(name string, s Streams) (string, *campaign.Config, bool) {
 // auditTask runs the audit of cfg's task into out.
 func auditTask(ctx context.Context, cfg *campaign.Config, f auditFlags, out *views.TaskAudit, s Streams) error {
 	opts := redteam.Options{Budget: f.budget, Seed: cfg.Campaign.Seed, ModelAttempts: f.attempts}
-	if label := cmpOr(f.adversary, cfg.Audit.Adversary); label != "" {
+	if label := cmp.Or(f.adversary, cfg.Audit.Adversary); label != "" {
 		p, err := backend.AdversaryModel(cfg, label)
 		if err != nil {
 			return fmt.Errorf("adversary: %w", err)
@@ -176,7 +177,7 @@ func auditTask(ctx context.Context, cfg *campaign.Config, f auditFlags, out *vie
 	if target.Margin == 0 {
 		target.Margin = cfg.Audit.Margin
 	}
-	dir := cmpOr(f.state, campaignDir(cfg.Campaign.Name))
+	dir := cmp.Or(f.state, campaignDir(cfg.Campaign.Name))
 	best, err := bestHonestScore(ctx, dir, target.Minimize)
 	if err != nil {
 		return fmt.Errorf("read the campaign's best node in %s: %w", dir, err)
@@ -216,13 +217,6 @@ func auditTask(ctx context.Context, cfg *campaign.Config, f auditFlags, out *vie
 	}
 	out.StoredIn = dir
 	return nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func cmpOrFloat(a, b *float64) *float64 {

@@ -88,12 +88,7 @@ func (e *Engine) redteamPass(ctx context.Context, step int64) {
 	if rt.Adversary != nil {
 		opts.Adversary = bookedProvider{e: e, step: n.Step, p: rt.Adversary}
 	}
-	desc := e.desc
-	if len(desc.Stages) == 0 {
-		// The cascade runs a task that declares no stages as one stage.
-		desc.Stages = []task.Stage{{Name: "evaluate"}}
-	}
-	ev := redteam.TaskEvaluator{Task: e.cfg.Task, Desc: desc, NodeID: redteamNode, ErrDeadline: rt.ErrDeadline}
+	ev := redteam.TaskEvaluator{Task: e.cfg.Task, Desc: e.desc, NodeID: redteamNode, ErrDeadline: rt.ErrDeadline}
 	rep, err := redteam.Run(ctx, ev, target, opts)
 	if err != nil {
 		warn(fmt.Errorf("node %d: %w (tried again at the next pass)", n.ID, err))

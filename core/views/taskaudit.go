@@ -3,7 +3,6 @@ package views
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/asi-evolve/asi/core/redteam"
 )
@@ -43,7 +42,10 @@ func AuditAttempt(w io.Writer, done int, a redteam.Attempt) {
 	case a.Outcome.Valid:
 		what = fmt.Sprintf("valid, scores %.6g", a.Outcome.Score)
 	default:
-		what = "rejected: " + firstLine(a.Outcome.Feedback, 100)
+		what = "rejected: (no reason given)"
+		if reason := firstLineOf(a.Outcome.Feedback); reason != "" {
+			what = "rejected: " + cut(reason, 100)
+		}
 	}
 	fmt.Fprintf(w, "  %3d  %-9s %-28s %s\n", done, a.Attack.Kind, a.Attack.Name, what)
 }
@@ -85,19 +87,4 @@ func (v View) TaskAudit(a TaskAudit, stderr io.Writer) error {
 		fmt.Fprintf(w, "\nStored in %s: asi status, asi ui and asi report show them.\n", a.StoredIn)
 	}
 	return nil
-}
-
-// firstLine returns text's first non-empty line, cut to max runes.
-func firstLine(text string, max int) string {
-	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		if r := []rune(line); len(r) > max {
-			return string(r[:max]) + "…"
-		}
-		return line
-	}
-	return "(no reason given)"
 }
