@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	lru "github.com/hashicorp/golang-lru/v2"
 )
 
 // Defaults of a Base.
@@ -41,7 +43,15 @@ type Base struct {
 	mu      sync.Mutex // serialises write-backs, so a merge sees the last one
 	queued  bool       // the queue may hold entries
 	flushed time.Time  // last failed flush, to back off
+
+	// queryVectors holds the vectors of recent query texts: a campaign
+	// asks with the analyses of its context nodes, and the best nodes are
+	// in the context step after step.
+	queryVectors *lru.Cache[string, []float32]
 }
+
+// queryVectorsKept is how many query vectors a base keeps.
+const queryVectorsKept = 512
 
 // NewBase returns a base. queue may be nil.
 func NewBase(store Store, embedder Embedder, queue *DB, opts Options) *Base {
@@ -54,7 +64,8 @@ func NewBase(store Store, embedder Embedder, queue *DB, opts Options) *Base {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Base{store: store, embedder: embedder, queue: queue, opts: opts, queued: queue != nil}
+	vectors, _ := lru.New[string, []float32](queryVectorsKept) // fails only for a size under 1
+	return &Base{store: store, embedder: embedder, queue: queue, opts: opts, queued: queue != nil, queryVectors: vectors}
 }
 
 // Store is the base's store.
@@ -115,11 +126,16 @@ func (b *Base) Import(ctx context.Context, items []Item) (int, error) {
 
 // Search embeds text and runs one hybrid search.
 func (b *Base) Search(ctx context.Context, text string, limit int) ([]Hit, error) {
-	vecs, err := b.embedder.Embed(ctx, []string{text})
-	if err != nil {
-		return nil, fmt.Errorf("embed query: %w", err)
+	vector, ok := b.queryVectors.Get(text)
+	if !ok {
+		vecs, err := b.embedder.Embed(ctx, []string{text})
+		if err != nil {
+			return nil, fmt.Errorf("embed query: %w", err)
+		}
+		vector = vecs[0]
+		b.queryVectors.Add(text, vector)
 	}
-	return b.store.Search(ctx, Query{Text: text, Vector: vecs[0], Limit: limit, Alpha: b.opts.Alpha})
+	return b.store.Search(ctx, Query{Text: text, Vector: vector, Limit: limit, Alpha: b.opts.Alpha})
 }
 
 // Retrieve runs one search per query and merges the results: one hit per

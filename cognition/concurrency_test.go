@@ -92,3 +92,59 @@ func TestWriteBacksEmbedConcurrently(t *testing.T) {
 		t.Fatalf("the store counts %d write-backs in %d items, want %d", stored, len(items), writers)
 	}
 }
+
+// countingEmbedder counts the texts it is asked to embed.
+type countingEmbedder struct {
+	Embedder
+	mu    sync.Mutex
+	texts map[string]int
+}
+
+func (c *countingEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	c.mu.Lock()
+	for _, t := range texts {
+		c.texts[t]++
+	}
+	c.mu.Unlock()
+	return c.Embedder.Embed(ctx, texts)
+}
+
+// TestSearchEmbedsAQueryOnce checks that a query asked again is not
+// embedded again (a campaign asks with its best nodes' analyses step
+// after step, and a remote embedder is a model call) and is answered as
+// the first time, items written in between included.
+func TestSearchEmbedsAQueryOnce(t *testing.T) {
+	ctx := context.Background()
+	db := openDB(t)
+	offline := NewOffline(0)
+	s, err := OpenEmbedded(ctx, db, offline.Name(), offline.Dim())
+	if err != nil {
+		t.Fatal(err)
+	}
+	emb := &countingEmbedder{Embedder: offline, texts: map[string]int{}}
+	b := NewBase(s, emb, db, Options{})
+	if _, err := b.Import(ctx, []Item{{ID: "ring", Kind: KindPrior, Content: "pack the circles in rings"}}); err != nil {
+		t.Fatal(err)
+	}
+	const q = "how should circles be placed"
+	first, err := b.Search(ctx, q, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Import(ctx, []Item{{ID: "edge", Kind: KindPrior, Content: "circles placed along the edges of the square"}}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := b.Search(ctx, q, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := emb.texts[q]; n != 1 {
+		t.Errorf("the query was embedded %d times, want once", n)
+	}
+	if len(first) != 1 || len(again) != 2 {
+		t.Errorf("hits %d, then %d after a second item was stored; want 1, then 2", len(first), len(again))
+	}
+	if _, err := b.Search(ctx, "a different question", 5); err != nil || emb.texts["a different question"] != 1 {
+		t.Errorf("another query: embedded %d times, %v; want once", emb.texts["a different question"], err)
+	}
+}

@@ -4,12 +4,14 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 )
 
 // BenchmarkApplySteady runs `asi apply -json` of the fault suite's instant
-// task plugin (gRPC, no sleep) with one worker and the offline researcher
+// task plugin (gRPC, no sleep) with one worker, and with one per core
+// (workers=N), and the offline researcher
 // and analyzer, resuming a campaign of realistic nodes (filledStore's: a
 // circle-packing program and 1 to 3 KB of prose each), for b.N more steps.
 // A filled store holds no campaign name yet, so apply takes it as the
@@ -21,10 +23,15 @@ import (
 // profile there (see cmd/asi); each run overwrites it, so with
 // -benchtime Nx it holds the N-step run's.
 func BenchmarkApplySteady(b *testing.B) {
-	for _, size := range []int{10_000} {
-		b.Run(fmt.Sprintf("nodes=%d", size), func(b *testing.B) {
+	const size = 10_000
+	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+		name := fmt.Sprintf("nodes=%d", size)
+		if workers > 1 {
+			name += fmt.Sprintf("/workers=%d", workers)
+		}
+		b.Run(name, func(b *testing.B) {
 			// size-1 steps are stored; the run adds b.N more.
-			file, _ := campaign(b, size-1+b.N, 1, "", "")
+			file, _ := campaign(b, size-1+b.N, workers, "", "")
 			st := filledStore(b, size)
 			state := st.Dir()
 			if err := st.Close(); err != nil {
@@ -47,6 +54,9 @@ func BenchmarkApplySteady(b *testing.B) {
 				b.ReportMetric(float64(b.N-1)/last.Sub(first).Seconds(), "steady-steps/s")
 			}
 		})
+		if runtime.GOMAXPROCS(0) == 1 {
+			break
+		}
 	}
 }
 

@@ -53,11 +53,14 @@ func applyBlock(code string, index int, b Block) (string, error) {
 	if j, h := headerIn(b.Replace); j > 0 {
 		return "", fail(ErrFileHeader, "REPLACE line %d, %s, is a file header line; file headers may not be added, removed or changed", j, quote(h))
 	}
-	regions, err := Regions(code)
+	files, err := layoutOf(code)
 	if err != nil {
 		return "", fmt.Errorf("program: %w", err)
 	}
-	files, _ := layoutOf(code) // Regions has read the headers without error
+	regions, err := regionsIn(code, files)
+	if err != nil {
+		return "", fmt.Errorf("program: %w", err)
+	}
 	if files.secs != nil {
 		if j, h := headerIn(b.Search); j > 0 {
 			return "", fail(ErrFileHeader, "SEARCH line %d, %s, is a file header line, which may not change; put the line %s just before <<<<<<< SEARCH and quote only lines of that file",
@@ -87,51 +90,61 @@ func applyBlock(code string, index int, b Block) (string, error) {
 		}
 	}
 
-	codeLines := splitLines(code)
-	search := strings.Split(strings.TrimSuffix(b.Search, "\n"), "\n")
-	first := quote(search[0])
+	searchText := strings.TrimSuffix(b.Search, "\n")
+	search := strings.Split(searchText, "\n")
+	first := func() string { return quote(search[0]) } // for the messages only
 
-	var inside, outside, elsewhere []int
-	for _, equal := range []func(a, b string) bool{exactLine, looseLine} {
-		inside, outside = matches(code, codeLines, search, regions, equal)
+	// place splits matches into those inside the regions (of the target
+	// file), those outside, and those in other files, which count for the
+	// hint only.
+	place := func(all []match) (inside, outside, elsewhere []match) {
+		inside, outside = byRegion(all, regions)
 		if target >= 0 {
-			// Matches in other files count for the hint only.
-			inTarget := func(k int) bool { return files.fileAt(codeLines[k].start) == target }
+			inTarget := func(m match) bool { return files.fileAt(m.start) == target }
 			elsewhere = slices.DeleteFunc(slices.Clone(outside), inTarget)
-			outside = slices.DeleteFunc(outside, func(k int) bool { return !inTarget(k) })
+			outside = slices.DeleteFunc(outside, func(m match) bool { return !inTarget(m) })
 		}
-		if len(inside) > 0 {
-			break
-		}
+		return inside, outside, elsewhere
+	}
+	// Byte for byte first, with one search of the whole code; then line by
+	// line with trailing whitespace ignored.
+	inside, outside, elsewhere := place(exactMatches(code, searchText, search[len(search)-1] == ""))
+	var codeLines []line
+	if len(inside) == 0 {
+		codeLines = splitLines(code)
+		inside, outside, elsewhere = place(matches(code, codeLines, search, looseLine))
 	}
 	switch {
-	case len(inside) > 1 && target < 0 && files.spansFiles(codeLines, inside):
+	case len(inside) > 1 && target < 0 && files.spansFiles(inside):
 		return "", fail(ErrAmbiguousMatch, "the SEARCH text (first line: %s) matches %d places in several files, at program lines %s; put the line %s just before <<<<<<< SEARCH to name the file it edits",
-			first, len(inside), files.lineList(inside), quote("File: PATH"))
+			first(), len(inside), files.lineList(inside), quote("File: PATH"))
 	case len(inside) > 1:
 		return "", fail(ErrAmbiguousMatch, "the SEARCH text (first line: %s) matches %d places in the EVOLVE-BLOCK regions, at program lines %s; include more surrounding lines so that it matches exactly once",
-			first, len(inside), files.lineList(inside))
+			first(), len(inside), files.lineList(inside))
 	case len(inside) == 0 && len(outside) > 0:
 		return "", fail(ErrOutsideEvolveBlock, "the SEARCH text (first line: %s) matches only outside the EVOLVE-BLOCK regions, at program line %s; only lines between %s and %s may change",
-			first, files.lineList(outside), StartMarker, EndMarker)
+			first(), files.lineList(outside), StartMarker, EndMarker)
 	case len(inside) == 0 && len(elsewhere) > 0:
 		return "", fail(ErrNoMatch, "the SEARCH text (first line: %s) is not in %s but is at program line %s; name that file in the File: line",
-			first, files.secs[target].Path, files.lineList(elsewhere))
+			first(), files.secs[target].Path, files.lineList(elsewhere))
 	case len(inside) == 0:
 		return "", fail(ErrNoMatch, "the SEARCH text was not found in the program (first line: %s); %s",
-			first, missingHint(code, codeLines, search, files))
+			first(), missingHint(code, codeLines, search, files))
 	}
 
-	k := inside[0]
-	last := codeLines[k+len(search)-1]
+	m := inside[0]
+	next := len(code) // after the match and its final "\n"
+	if m.end < len(code) {
+		next = m.end + 1
+	}
 	replace := b.Replace
 	if replace != "" && !strings.HasSuffix(replace, "\n") {
 		replace += "\n"
 	}
-	if last.next == last.end { // the match ends the code without a newline
+	if m.end == len(code) { // the match ends the code without a newline
 		replace = strings.TrimSuffix(replace, "\n")
 	}
-	edited := code[:codeLines[k].start] + replace + code[last.next:]
+	edited := code[:m.start] + replace + code[next:]
 	if files.secs == nil && isHeader(firstLineOf(edited)) {
 		// Deleting the first lines bared a header-like line.
 		return "", fail(ErrFileHeader, "the edit leaves %s as the first line, which reads as a file header and would make the program several files",
@@ -148,23 +161,58 @@ func firstLineOf(text string) string {
 // headerIn returns the first line of text that is a file header, counting
 // from 1, or 0.
 func headerIn(text string) (int, string) {
-	for j, l := range strings.Split(text, "\n") {
+	for j := 1; ; j++ {
+		l, rest, more := strings.Cut(text, "\n")
 		if isHeader(l) {
-			return j + 1, l
+			return j, l
 		}
+		if !more {
+			return 0, ""
+		}
+		text = rest
 	}
-	return 0, ""
 }
-
-func exactLine(a, b string) bool { return a == b }
 
 func looseLine(a, b string) bool {
 	return strings.TrimRight(a, " \t\r") == strings.TrimRight(b, " \t\r")
 }
 
-// matches returns the indexes of the code lines where search starts,
-// split by whether the matched lines lie inside one region.
-func matches(code string, codeLines []line, search []string, regions []Region, equal func(a, b string) bool) (inside, outside []int) {
+// match is one place a SEARCH text matches: code lines [line, line+n),
+// bytes [start, end), end being the end of its last line before any "\n".
+type match struct{ line, start, end int }
+
+// exactMatches returns the places where the SEARCH lines, joined by "\n"
+// into text, equal whole code lines byte for byte: as matches with
+// exactLine finds them, but searching the whole code at once. lastEmpty
+// says the last SEARCH line is empty, and so must be a code line of its
+// own, not the nothing after a final "\n".
+func exactMatches(code, text string, lastEmpty bool) []match {
+	var out []match
+	line, counted := 0, 0 // line counts the "\n" in code[:counted]
+	for from := 0; ; {
+		i := strings.Index(code[from:], text)
+		if i < 0 {
+			return out
+		}
+		start := from + i
+		end := start + len(text)
+		from = start + 1
+		if start > 0 && code[start-1] != '\n' {
+			continue
+		}
+		if end < len(code) && code[end] != '\n' || end == len(code) && lastEmpty {
+			continue
+		}
+		line += strings.Count(code[counted:start], "\n")
+		counted = start
+		out = append(out, match{line: line, start: start, end: end})
+	}
+}
+
+// matches returns the places where search starts at a code line, comparing
+// lines with equal.
+func matches(code string, codeLines []line, search []string, equal func(a, b string) bool) []match {
+	var out []match
 	for k := 0; k+len(search) <= len(codeLines); k++ {
 		ok := true
 		for j, s := range search {
@@ -174,21 +222,27 @@ func matches(code string, codeLines []line, search []string, regions []Region, e
 				break
 			}
 		}
-		if !ok {
-			continue
+		if ok {
+			out = append(out, match{line: k, start: codeLines[k].start, end: codeLines[k+len(search)-1].end})
 		}
-		start, end := codeLines[k].start, codeLines[k+len(search)-1].end
+	}
+	return out
+}
+
+// byRegion splits matches by whether they lie inside one region.
+func byRegion(all []match, regions []Region) (inside, outside []match) {
+	for _, m := range all {
 		in := false
 		for _, r := range regions {
-			if r.Start <= start && end <= r.End {
+			if r.Start <= m.start && m.end <= r.End {
 				in = true
 				break
 			}
 		}
 		if in {
-			inside = append(inside, k)
+			inside = append(inside, m)
 		} else {
-			outside = append(outside, k)
+			outside = append(outside, m)
 		}
 	}
 	return inside, outside
@@ -197,23 +251,23 @@ func matches(code string, codeLines []line, search []string, regions []Region, e
 // listLimit bounds how many line numbers an error message lists.
 const listLimit = 10
 
-// lineList renders line indexes as 1-based line numbers, with their file
-// in a program of several files, saying how many were left out when there
-// are too many to list.
-func (l layout) lineList(idx []int) string {
+// lineList renders the first lines of matches as 1-based line numbers,
+// with their file in a program of several files, saying how many were left
+// out when there are too many to list.
+func (l layout) lineList(ms []match) string {
 	var parts []string
-	for i, k := range idx {
+	for i, m := range ms {
 		if i == listLimit {
-			parts = append(parts, fmt.Sprintf("and %d more", len(idx)-listLimit))
+			parts = append(parts, fmt.Sprintf("and %d more", len(ms)-listLimit))
 			break
 		}
-		parts = append(parts, l.where(k+1))
+		parts = append(parts, l.where(m.line+1))
 	}
 	return strings.Join(parts, ", ")
 }
 
-// missingHint says which SEARCH line is the first that the program lacks,
-// so the model can see where its copy went wrong.
+// missingHint says which SEARCH line is the first that the program, cut
+// into codeLines, lacks, so the model can see where its copy went wrong.
 func missingHint(code string, codeLines []line, search []string, files layout) string {
 	for j, s := range search {
 		found, indentAt := false, -1

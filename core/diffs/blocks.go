@@ -18,10 +18,27 @@ type Block struct {
 // Marker lines: 5 to 9 marker characters, optional spaces around, nothing
 // else on the line.
 var (
-	searchLine  = regexp.MustCompile(`^[ \t]*<{5,9}[ \t]*SEARCH[ \t]*$`)
-	dividerLine = regexp.MustCompile(`^[ \t]*={5,9}[ \t]*$`)
-	replaceLine = regexp.MustCompile(`^[ \t]*>{5,9}[ \t]*REPLACE[ \t]*$`)
+	searchLine  = lineKind{'<', regexp.MustCompile(`^[ \t]*<{5,9}[ \t]*SEARCH[ \t]*$`)}
+	dividerLine = lineKind{'=', regexp.MustCompile(`^[ \t]*={5,9}[ \t]*$`)}
+	replaceLine = lineKind{'>', regexp.MustCompile(`^[ \t]*>{5,9}[ \t]*REPLACE[ \t]*$`)}
 )
+
+// lineKind is a kind of line that pattern matches, whole; every such line
+// begins with lead after its spaces and tabs, which rules out most lines
+// without running the pattern: a reply has many lines and four kinds.
+type lineKind struct {
+	lead    byte
+	pattern *regexp.Regexp
+}
+
+// MatchString reports whether line is of the kind.
+func (k lineKind) MatchString(line string) bool {
+	i := 0
+	for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+		i++
+	}
+	return i < len(line) && line[i] == k.lead && k.pattern.MatchString(line)
+}
 
 // fileLine names the file of the next block: "File: PATH", "file: PATH",
 // "### File: PATH", "**File:** PATH" or a header "=== file: PATH ===".

@@ -95,10 +95,10 @@ func (l layout) editable(regions []Region) []string {
 	return out
 }
 
-// spansFiles reports whether the lines at idx lie in more than one file.
-func (l layout) spansFiles(codeLines []line, idx []int) bool {
-	for _, k := range idx[1:] {
-		if l.fileAt(codeLines[k].start) != l.fileAt(codeLines[idx[0]].start) {
+// spansFiles reports whether matches lie in more than one file.
+func (l layout) spansFiles(ms []match) bool {
+	for _, m := range ms[1:] {
+		if l.fileAt(m.start) != l.fileAt(ms[0].start) {
 			return true
 		}
 	}

@@ -3,6 +3,7 @@ package diffs
 import (
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"strings"
 
@@ -35,6 +36,17 @@ func Regions(code string) ([]Region, error) {
 	if err != nil {
 		return nil, err
 	}
+	return regionsIn(code, l)
+}
+
+// markerStem begins both markers. It cannot overlap itself, so searching
+// the whole text for it finds every marker.
+const markerStem = "EVOLVE-BLOCK-"
+
+// regionsIn is Regions for code whose files l lays out. It visits only the
+// lines holding a marker and the header lines, in line order: searching the
+// whole text for the markers once is much faster than searching each line.
+func regionsIn(code string, l layout) ([]Region, error) {
 	var (
 		regions    []Region
 		open       = false
@@ -42,31 +54,54 @@ func Regions(code string) ([]Region, error) {
 		openStart  int
 		nextHeader = 0 // index in l.secs of the next header line
 	)
-	for i, ln := range eachLine(code) {
-		if nextHeader < len(l.secs) && l.secs[nextHeader].HeaderLine == i+1 {
+	// passHeaders passes the header lines before line lineNo; a region open
+	// at one would cross into the next file.
+	passHeaders := func(lineNo int) error {
+		for ; nextHeader < len(l.secs) && l.secs[nextHeader].HeaderLine < lineNo; nextHeader++ {
 			if open {
-				return nil, fmt.Errorf("line %s: %w: %s never closed by %s in %s; a region may not cross into %s",
+				return fmt.Errorf("line %s: %w: %s never closed by %s in %s; a region may not cross into %s",
 					l.where(openLine), ErrUnbalancedMarkers, StartMarker, EndMarker, l.secs[nextHeader-1].Path, l.secs[nextHeader].Path)
 			}
-			nextHeader++
-			continue
 		}
+		return nil
+	}
+	lineNo := 1 // of the line starting at from
+	for from := 0; ; {
+		k := strings.Index(code[from:], markerStem)
+		if k < 0 {
+			break
+		}
+		before := code[from : from+k]
+		lineNo += strings.Count(before, "\n")
+		ln := line{start: from + strings.LastIndexByte(before, '\n') + 1, end: len(code), next: len(code)}
+		if j := strings.IndexByte(code[from+k:], '\n'); j >= 0 {
+			ln.end, ln.next = from+k+j, from+k+j+1
+		}
+		from = ln.next
+		if err := passHeaders(lineNo + 1); err != nil {
+			return nil, err
+		}
+		isHeader := nextHeader > 0 && l.secs[nextHeader-1].HeaderLine == lineNo
 		text := code[ln.start:ln.end]
-		hasStart := strings.Contains(text, StartMarker)
-		hasEnd := strings.Contains(text, EndMarker)
+		hasStart := !isHeader && strings.Contains(text, StartMarker)
+		hasEnd := !isHeader && strings.Contains(text, EndMarker)
 		switch {
 		case hasStart && hasEnd:
-			return nil, fmt.Errorf("line %s: %w: %s and %s on one line", l.where(i+1), ErrUnbalancedMarkers, StartMarker, EndMarker)
+			return nil, fmt.Errorf("line %s: %w: %s and %s on one line", l.where(lineNo), ErrUnbalancedMarkers, StartMarker, EndMarker)
 		case hasStart && open:
-			return nil, fmt.Errorf("line %s: %w: %s inside the region opened at line %d", l.where(i+1), ErrUnbalancedMarkers, StartMarker, openLine)
+			return nil, fmt.Errorf("line %s: %w: %s inside the region opened at line %d", l.where(lineNo), ErrUnbalancedMarkers, StartMarker, openLine)
 		case hasStart:
-			open, openLine, openStart = true, i+1, ln.next
+			open, openLine, openStart = true, lineNo, ln.next
 		case hasEnd && !open:
-			return nil, fmt.Errorf("line %s: %w: %s without a %s before it", l.where(i+1), ErrUnbalancedMarkers, EndMarker, StartMarker)
+			return nil, fmt.Errorf("line %s: %w: %s without a %s before it", l.where(lineNo), ErrUnbalancedMarkers, EndMarker, StartMarker)
 		case hasEnd:
 			regions = append(regions, Region{Start: openStart, End: ln.start})
 			open = false
 		}
+		lineNo++
+	}
+	if err := passHeaders(math.MaxInt); err != nil {
+		return nil, err
 	}
 	if open {
 		return nil, fmt.Errorf("line %s: %w: %s never closed by %s", l.where(openLine), ErrUnbalancedMarkers, StartMarker, EndMarker)

@@ -148,8 +148,8 @@ func scanTags(text string, mustClose []string) (map[string]string, map[string]sp
 }
 
 var (
-	fenceOpen  = regexp.MustCompile("^[ \t]*```+[^`\n]*$")
-	fenceClose = regexp.MustCompile("^[ \t]*```+[ \t]*$")
+	fenceOpen  = lineKind{'`', regexp.MustCompile("^[ \t]*```+[^`\n]*$")}
+	fenceClose = lineKind{'`', regexp.MustCompile("^[ \t]*```+[ \t]*$")}
 )
 
 // cleanProgram drops blank lines around a program and one code fence that

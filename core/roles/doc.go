@@ -9,9 +9,9 @@
 // the campaign's guidance and recommendations (ManagerPrompt,
 // RecommendPrompt, Guided); the prompts block's proposer writes new system
 // prompts for the researcher (ProposePrompt, ParsePromptProposal, or
-// OfflinePromptVariant without a model). Prompts are text/template files
-// embedded from templates/, so a reader can see exactly what a model is
-// told.
+// OfflinePromptVariant without a model). The researcher's and analyzer's
+// prompts are written in plain Go in render.go, in reading order, so a
+// reader can see exactly what a model is told.
 //
 // Offline is a blind but real search operator behind the llm.Provider
 // interface: it mutates numeric constants (mutate.go, numbers.go) and

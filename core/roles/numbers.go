@@ -31,25 +31,29 @@ func scanNumbers(lines []string) []numberLiteral {
 		}
 		for i < len(line) {
 			c := line[i]
-			rest := line[i:]
+			next := byte(0)
+			if i+1 < len(line) {
+				next = line[i+1]
+			}
+			// Tested on the byte first: most bytes open nothing.
 			switch {
-			case strings.HasPrefix(rest, "//"), c == '#':
+			case c == '#', c == '/' && next == '/':
 				i = len(line)
-			case strings.HasPrefix(rest, "/*"):
+			case c == '/' && next == '*':
 				i, multi = skipTo(line, i+2, "*/")
-			case strings.HasPrefix(rest, `"""`), strings.HasPrefix(rest, "'''"):
-				i, multi = skipTo(line, i+3, rest[:3])
+			case (c == '"' || c == '\'') && next == c && i+2 < len(line) && line[i+2] == c:
+				i, multi = skipTo(line, i+3, line[i:i+3])
 			case c == '`':
 				i, multi = skipTo(line, i+1, "`")
 			case c == '"' || c == '\'':
 				i = skipQuoted(line, i)
-			case isDigit(c) || (c == '.' && i+1 < len(line) && isDigit(line[i+1])):
-				lit, next, ok := readNumber(line, i)
+			case isDigit(c) || (c == '.' && isDigit(next)):
+				lit, end, ok := readNumber(line, i)
 				if ok {
 					lit.Line = ln
 					out = append(out, lit)
 				}
-				i = next
+				i = end
 			case isIdentByte(c):
 				for i < len(line) && isIdentByte(line[i]) {
 					i++

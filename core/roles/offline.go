@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,15 +73,16 @@ func research(parents []llm.Parent, seed int64) (string, error) {
 	}
 
 	files := fileRanges(code, len(lines))
-	where := func(ln int) string { return fmt.Sprintf("line %d", ln+1) }
+	where := func(ln int) string { return "line " + strconv.Itoa(ln+1) }
 	if files != nil {
 		where = func(ln int) string {
 			f := files[fileOf(files, ln)]
-			return fmt.Sprintf("%s line %d", f.path, ln-f.lines.start+1)
+			return f.path + " line " + strconv.Itoa(ln-f.lines.start+1)
 		}
 	}
 
-	candidates := mutationCandidates(lines, regions)
+	// No literal after the last region is a candidate: scan up to its end.
+	candidates := mutationCandidates(lines[:regions[len(regions)-1].end], regions)
 	donor, donorLines := pickDonor(rng, parents, lines, regions)
 
 	mutate, cross := len(candidates) > 0, donor != nil
@@ -134,11 +136,14 @@ func lineRegions(code string) ([]lineRange, error) {
 		return nil, err
 	}
 	var out []lineRange
+	line, counted := 0, 0 // line counts the "\n" in code[:counted]
 	for _, r := range regions {
 		if r.Start == r.End {
 			continue
 		}
-		out = append(out, lineRange{strings.Count(code[:r.Start], "\n"), strings.Count(code[:r.End], "\n")})
+		start := line + strings.Count(code[counted:r.Start], "\n")
+		line, counted = start+strings.Count(code[r.Start:r.End], "\n"), r.End
+		out = append(out, lineRange{start, line})
 	}
 	return out, nil
 }
@@ -188,21 +193,106 @@ type diffBlock struct {
 	file            string
 }
 
-// diffBlocks turns line edits into SEARCH/REPLACE blocks whose SEARCH text
-// occurs exactly once in its file (the whole code for a program of one
-// file), widening each block with neighbouring lines (inside its region
-// first) until it does, and checks that applying them in order yields the
-// edited program. A block never reaches past its file, so never holds a
-// header line.
-func diffBlocks(code string, lines []string, regions []lineRange, files []fileRange, edits []lineEdit) ([]diffBlock, error) {
-	edited := slices.Clone(lines)
-	for _, e := range edits {
-		edited[e.line] = e.new
+// joinedLines is a text and its lines as strings.Split(text, "\n") cuts
+// them, so that the lines of a range, joined by "\n", are a substring of
+// the text rather than a new string.
+type joinedLines struct {
+	text   string
+	lines  []string
+	starts []int // starts[i] is the offset of line i; starts[len(lines)] is len(text)+1
+}
+
+func newJoinedLines(text string, lines []string) joinedLines {
+	starts := make([]int, len(lines)+1)
+	for i, l := range lines {
+		starts[i+1] = starts[i] + len(l) + 1
 	}
-	want := strings.Join(edited, "\n")
+	return joinedLines{text: text, lines: lines, starts: starts}
+}
+
+// of returns strings.Join(lines[r.start:r.end], "\n").
+func (j joinedLines) of(r lineRange) string {
+	if r.len() == 0 {
+		return ""
+	}
+	return j.text[j.starts[r.start] : j.starts[r.end]-1]
+}
+
+// edited returns strings.Join(lines[r.start:r.end], "\n") with the lines
+// that edits, sorted by line, replace; of two edits of one line the later
+// one counts.
+func (j joinedLines) edited(r lineRange, edits []lineEdit) string {
+	var b strings.Builder
+	b.Grow(len(j.of(r)) + 64)
+	from := r.start // the next line to write
+	for k, e := range edits {
+		if !r.contains(e.line) || k+1 < len(edits) && edits[k+1].line == e.line {
+			continue
+		}
+		if e.line > from {
+			b.WriteString(j.of(lineRange{from, e.line}))
+			b.WriteByte('\n')
+		}
+		b.WriteString(e.new)
+		if e.line+1 < r.end {
+			b.WriteByte('\n')
+		}
+		from = e.line + 1
+	}
+	b.WriteString(j.of(lineRange{from, r.end}))
+	return b.String()
+}
+
+// indexOnce returns the index of the first sub in text and whether
+// strings.Count(text, sub) is 1, stopping at the second occurrence.
+func indexOnce(text, sub string) (int, bool) {
+	if sub == "" {
+		return 0, text == "" // Count counts "" once per rune, plus one
+	}
+	i := strings.Index(text, sub)
+	return i, i >= 0 && !strings.Contains(text[i+len(sub):], sub)
+}
+
+// spanSearch answers indexOnce for the text of one line range in that of
+// another, remembering the answers: uniqueSpan asks each question at least
+// twice, and checking the blocks asks again. Each answer reads the whole
+// scope.
+type spanSearch struct {
+	joined  joinedLines
+	answers []spanAnswer
+}
+
+type spanAnswer struct {
+	scope, span lineRange
+	index       int
+	once        bool
+}
+
+func (s *spanSearch) indexOnce(scope, span lineRange) (int, bool) {
+	for _, a := range s.answers {
+		if a.scope == scope && a.span == span {
+			return a.index, a.once
+		}
+	}
+	i, once := indexOnce(s.joined.of(scope), s.joined.of(span))
+	s.answers = append(s.answers, spanAnswer{scope, span, i, once})
+	return i, once
+}
+
+// diffBlocks turns line edits, sorted by line, into SEARCH/REPLACE blocks
+// whose SEARCH text occurs exactly once in its file (the whole code for a
+// program of one file), widening each block with neighbouring lines
+// (inside its region first) until it does, and checks that applying them
+// in order yields the edited program. A block never reaches past its file,
+// so never holds a header line.
+func diffBlocks(code string, lines []string, regions []lineRange, files []fileRange, edits []lineEdit) ([]diffBlock, error) {
+	joined := newJoinedLines(code, lines)
+	search := &spanSearch{joined: joined}
+	all := lineRange{0, len(lines)}
+	want := func() string { return joined.edited(all, edits) }
 	// A block must be unique in its own file: the whole code, or each file
 	// of a program of several files.
-	scopes := []lineRange{{0, len(lines)}}
+	scopes := []lineRange{all}
 	if files != nil {
 		scopes = scopes[:0]
 		for _, f := range files {
@@ -211,7 +301,7 @@ func diffBlocks(code string, lines []string, regions []lineRange, files []fileRa
 	}
 	check := func(blocks []diffBlock) bool {
 		if files == nil {
-			return applyBlocks(code, blocks) == want
+			return appliesAsEdited(search, blocks, want)
 		}
 		// Each SEARCH is unique in its file only: apply as diffs does.
 		var dblocks []diffs.Block
@@ -219,14 +309,14 @@ func diffBlocks(code string, lines []string, regions []lineRange, files []fileRa
 			dblocks = append(dblocks, diffs.Block{Search: b.search + "\n", Replace: b.replace + "\n", File: b.file})
 		}
 		got, err := diffs.Apply(code, dblocks)
-		return err == nil && got == want
+		return err == nil && got == want()
 	}
 
 	var spans []lineRange
 	for _, e := range edits {
-		spans = append(spans, uniqueSpan(lines, regions, scopes[fileOf(files, e.line)], lineRange{e.line, e.line + 1}))
+		spans = append(spans, uniqueSpan(search, regions, scopes[fileOf(files, e.line)], lineRange{e.line, e.line + 1}))
 	}
-	blocks := makeBlocks(lines, edited, files, mergeSpans(spans))
+	blocks := makeBlocks(joined, edits, files, mergeSpans(spans))
 	if check(blocks) {
 		return blocks, nil
 	}
@@ -244,10 +334,10 @@ func diffBlocks(code string, lines []string, regions []lineRange, files []fileRa
 			}
 		}
 		if first >= 0 {
-			wholes = append(wholes, uniqueSpan(lines, regions, scope, lineRange{first, last + 1}))
+			wholes = append(wholes, uniqueSpan(search, regions, scope, lineRange{first, last + 1}))
 		}
 	}
-	blocks = makeBlocks(lines, edited, files, wholes)
+	blocks = makeBlocks(joined, edits, files, wholes)
 	if !check(blocks) {
 		return nil, fmt.Errorf("cannot express the edit as SEARCH/REPLACE blocks that match once")
 	}
@@ -256,10 +346,10 @@ func diffBlocks(code string, lines []string, regions []lineRange, files []fileRa
 
 // uniqueSpan widens span until its text occurs once in scope, the lines of
 // its file, first within the region holding it, then across the file.
-func uniqueSpan(lines []string, regions []lineRange, scope lineRange, span lineRange) lineRange {
-	text := strings.Join(lines[scope.start:scope.end], "\n")
+func uniqueSpan(search *spanSearch, regions []lineRange, scope lineRange, span lineRange) lineRange {
 	unique := func(s lineRange) bool {
-		return strings.Count(text, strings.Join(lines[s.start:s.end], "\n")) == 1
+		_, once := search.indexOnce(scope, s)
+		return once
 	}
 	bounds := []lineRange{scope}
 	for _, r := range regions {
@@ -295,13 +385,13 @@ func mergeSpans(spans []lineRange) []lineRange {
 	return out
 }
 
-func makeBlocks(lines, edited []string, files []fileRange, spans []lineRange) []diffBlock {
+func makeBlocks(joined joinedLines, edits []lineEdit, files []fileRange, spans []lineRange) []diffBlock {
 	var blocks []diffBlock
 	for _, s := range spans {
 		b := diffBlock{
 			start: s.start, end: s.end,
-			search:  strings.Join(lines[s.start:s.end], "\n"),
-			replace: strings.Join(edited[s.start:s.end], "\n"),
+			search:  joined.of(s),
+			replace: joined.edited(s, edits),
 		}
 		if files != nil {
 			b.file = files[fileOf(files, s.start)].path
@@ -311,14 +401,45 @@ func makeBlocks(lines, edited []string, files []fileRange, spans []lineRange) []
 	return blocks
 }
 
+// appliesAsEdited reports whether applyBlocks(code, blocks) == want() for
+// blocks of a program of one file, in line order: it is so when each
+// SEARCH text occurs once, first where its block stands, as it nearly
+// always does, and that needs neither the edited program nor the last
+// intermediate one.
+func appliesAsEdited(search *spanSearch, blocks []diffBlock, want func() string) bool {
+	all := lineRange{0, len(search.joined.lines)}
+	text, shift := search.joined.text, 0 // shift: how far the blocks so far moved the later lines
+	for k, b := range blocks {
+		var i int
+		var once bool
+		if k == 0 {
+			i, once = search.indexOnce(all, lineRange{b.start, b.end}) // text is still the code
+		} else {
+			i, once = indexOnce(text, b.search)
+		}
+		if !once {
+			return want() == "" // applyBlocks gives ""
+		}
+		if i != search.joined.starts[b.start]+shift {
+			return applyBlocks(search.joined.text, blocks) == want()
+		}
+		if k+1 < len(blocks) {
+			text = text[:i] + b.replace + text[i+len(b.search):]
+		}
+		shift += len(b.replace) - len(b.search)
+	}
+	return true
+}
+
 // applyBlocks applies blocks in order the way a strict applier would:
 // each SEARCH text must occur exactly once in the current text.
 func applyBlocks(code string, blocks []diffBlock) string {
 	for _, b := range blocks {
-		if strings.Count(code, b.search) != 1 {
+		i, once := indexOnce(code, b.search)
+		if !once {
 			return ""
 		}
-		code = strings.Replace(code, b.search, b.replace, 1)
+		code = code[:i] + b.replace + code[i+len(b.search):]
 	}
 	return code
 }
@@ -342,13 +463,21 @@ func renderReply(parent llm.Parent, seed int64, edits []lineEdit, blocks []diffB
 		nameParts = append(nameParts, fmt.Sprintf("crossover-%d-%s", crossed, plural(crossed, "line", "lines")))
 	}
 
-	var b strings.Builder
-	fmt.Fprintf(&b, "<name>%s</name>\n", strings.Join(nameParts, "-"))
-	fmt.Fprintf(&b, "<motivation>Offline search step (seed %d) on node %d (score %g)", seed, parent.NodeID, parent.Score)
-	if donor != nil && crossed > 0 {
-		fmt.Fprintf(&b, ", crossing over with node %d (score %g)", donor.NodeID, donor.Score)
+	// Written piece by piece rather than with fmt: %d and %g print as
+	// strconv.FormatInt and FormatFloat(v, 'g', -1, 64) do.
+	size := 1024 // the prose
+	for _, blk := range blocks {
+		size += len(blk.search) + len(blk.replace) + len(blk.file) + 64
 	}
-	fmt.Fprintf(&b, ": %s.", strings.Join(notes, "; "))
+	var b strings.Builder
+	b.Grow(size)
+	b.WriteString("<name>" + strings.Join(nameParts, "-") + "</name>\n")
+	b.WriteString("<motivation>Offline search step (seed " + strconv.FormatInt(seed, 10) + ") on node " + strconv.FormatInt(parent.NodeID, 10) +
+		" (score " + strconv.FormatFloat(parent.Score, 'g', -1, 64) + ")")
+	if donor != nil && crossed > 0 {
+		b.WriteString(", crossing over with node " + strconv.FormatInt(donor.NodeID, 10) + " (score " + strconv.FormatFloat(donor.Score, 'g', -1, 64) + ")")
+	}
+	b.WriteString(": " + strings.Join(notes, "; ") + ".")
 	if mutated > 0 {
 		b.WriteString(" Constants inside EVOLVE blocks were perturbed by random log-normal steps.")
 	}

@@ -1,28 +1,18 @@
 package roles
 
 import (
-	"bytes"
 	"context"
-	"embed"
 	"fmt"
 	"maps"
 	"math"
 	"slices"
 	"strings"
-	"text/template"
 
 	"github.com/asi-evolve/asi/core/diffs"
 	"github.com/asi-evolve/asi/core/llm"
 	"github.com/asi-evolve/asi/core/task"
 	"github.com/asi-evolve/asi/sdk/bundle"
 )
-
-//go:embed templates/*.tmpl
-var templateFS embed.FS
-
-var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"inc": func(i int) int { return i + 1 },
-}).ParseFS(templateFS, "templates/*.tmpl"))
 
 // Node is what a role sees of a program: a context node or a new candidate.
 type Node struct {
@@ -47,15 +37,6 @@ type Output struct {
 	Text  string
 }
 
-func render(name string, data any) string {
-	var b bytes.Buffer
-	if err := templates.ExecuteTemplate(&b, name, data); err != nil {
-		// The templates are embedded and tested; failing here is a bug.
-		panic(fmt.Sprintf("render %s: %v", name, err))
-	}
-	return b.String()
-}
-
 // ResearcherPrompt builds the researcher's request. nodes[0] is the parent
 // the edit applies to; cognition holds retrieved knowledge, best first.
 // When the parent is a program of several files (package bundle) the
@@ -65,21 +46,7 @@ func ResearcherPrompt(desc task.Description, nodes []Node, cognition []string) [
 	if len(nodes) > 0 {
 		files = programFiles(nodes[0].Code)
 	}
-	editable := ""
-	for _, f := range files {
-		if f.Editable {
-			editable = f.Path
-			break
-		}
-	}
-	text := render("researcher.tmpl", struct {
-		Task      task.Description
-		Nodes     []Node
-		Cognition []string
-		Files     []programFile
-		Editable  string // the first file that may change, for the example
-	}{desc, nodes, cognition, files, editable})
-	return []llm.Message{{Role: "user", Content: text}}
+	return []llm.Message{{Role: "user", Content: researcherText(desc, nodes, cognition, files)}}
 }
 
 // programFile is one file of a program as the researcher prompt lists it.
@@ -149,11 +116,7 @@ type LLMAnalyzer struct {
 // Request is the request Analyze sends for node, so a caller can price it
 // first.
 func (a LLMAnalyzer) Request(desc task.Description, node Node, best *Node) llm.Request {
-	prompt := render("analyzer.tmpl", struct {
-		Task task.Description
-		Node Node
-		Best *Node
-	}{desc, node, best})
+	prompt := analyzerText(desc, node, best)
 	return llm.Request{Role: "analyzer", Messages: []llm.Message{{Role: "user", Content: prompt}}, Seed: a.Seed}
 }
 

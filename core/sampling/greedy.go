@@ -14,10 +14,10 @@ func (s *greedy) Add(n Node) { s.pop.add(n) }
 
 func (s *greedy) Sample(_ *rand.Rand, n int) []Node {
 	r := s.pop.rank()
-	if len(r) == 0 {
+	if r.Len() == 0 {
 		return nil
 	}
-	return r.contextAfter(r[0], max(n, 1))
+	return contextAfter(r, r.At(0), max(n, 1))
 }
 
 func (*greedy) Island(Node) int { return 0 }

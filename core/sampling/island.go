@@ -107,7 +107,7 @@ func (s *islandSampler) Sample(_ *rand.Rand, n int) []Node {
 		}
 		parent := ucbPick(members, s.opt.Exploration)
 		s.pop.sampled(parent)
-		out := members.contextAfter(parent, max(n, 1))
+		out := contextAfter(members, parent, max(n, 1))
 		for j := range out {
 			out[j].Island = i
 		}

@@ -100,10 +100,10 @@ func (s *paretoSampler) Sample(rng *rand.Rand, n int) []Node {
 	n = max(n, 1)
 	if len(s.members) == 0 {
 		r := s.pop.rank()
-		if len(r) == 0 {
+		if r.Len() == 0 {
 			return nil
 		}
-		return r.contextAfter(r[0], n)
+		return contextAfter(r, r.At(0), n)
 	}
 	if s.stale {
 		s.sort()

@@ -26,7 +26,7 @@ type population struct {
 	byID entries
 	// ranked holds the valid nodes, best first, once unplaced is merged
 	// in: read it through rank.
-	ranked ranking
+	ranked rankList
 	// unplaced holds valid nodes added since ranked was last read. A
 	// resume adds every stored node before the first read; placing them
 	// one by one would move the ranking once per node (quadratic: minutes
@@ -66,7 +66,7 @@ func (p *population) add(n Node) *entry {
 
 // rank returns the valid nodes, best first, placing those added since the
 // last call.
-func (p *population) rank() ranking {
+func (p *population) rank() *rankList {
 	switch {
 	case len(p.unplaced) == 0:
 	case len(p.unplaced) <= placeOneByOne:
@@ -74,11 +74,11 @@ func (p *population) rank() ranking {
 			p.ranked.insert(e)
 		}
 	default:
-		p.ranked = p.ranked.merge(p.unplaced)
+		p.ranked.merge(p.unplaced)
 	}
 	clear(p.unplaced)
 	p.unplaced = p.unplaced[:0]
-	return p.ranked
+	return &p.ranked
 }
 
 // placeOneByOne is the most entries rank inserts one at a time; more are
@@ -141,9 +141,9 @@ func (r ranking) merge(add []*entry) ranking {
 
 // contextAfter returns parent followed by the best entries of r other than
 // parent, n nodes at most.
-func (r ranking) contextAfter(parent *entry, n int) []Node {
+func contextAfter(r ranked, parent *entry, n int) []Node {
 	out := []Node{parent.node}
-	for _, e := range r {
+	for e := range r.All() {
 		if len(out) >= n {
 			break
 		}
@@ -161,53 +161,58 @@ func (r ranking) contextAfter(parent *entry, n int) []Node {
 // where norm is min-max over r, n_i the entry's visits and N the sum of
 // visits over r. Entries never visited come first, best score first. Ties
 // go to the entry ranked first (higher score, then lower ID). r must not be
-// empty.
-func ucbPick(r ranking, c float64) *entry {
+// empty. It reads every entry of r; visitGroups answers alike from a few.
+func ucbPick(r ranked, c float64) *entry {
 	total := 0
-	for _, e := range r {
+	for e := range r.All() {
 		if e.visits() == 0 {
 			return e // r is best first, so this is the best unvisited
 		}
 		total += e.visits()
 	}
-	// r is sorted, so the finite extremes are found from its two ends.
-	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, e := range r {
-		if s := e.node.Score; finite(s) {
-			hi = s
-			break
-		}
-	}
-	for i := len(r) - 1; i >= 0; i-- {
-		if s := r[i].node.Score; finite(s) {
-			lo = s
-			break
-		}
-	}
+	lo, hi := finiteExtremes(r)
 	lnN := math.Log(float64(total))
-	scale := 0.0
-	if hi > lo {
-		scale = 1 / (hi - lo)
-	}
 	var (
 		pick *entry
 		best = math.Inf(-1)
 	)
-	for _, e := range r {
-		s, n := e.node.Score, e.visits()
-		var norm float64
-		switch {
-		case finite(s) && scale > 0:
-			norm = (s - lo) * scale
-		default:
-			norm = normalise(s, lo, hi)
-		}
-		v := norm + c*math.Sqrt(lnN/float64(n))
+	for e := range r.All() {
+		v := norm(e.node.Score, lo, hi) + c*math.Sqrt(lnN/float64(e.visits()))
 		if v > best {
 			pick, best = e, v
 		}
 	}
 	return pick
+}
+
+// finiteExtremes returns the lowest and highest finite score of r, found
+// from its two ends as r is sorted; +Inf and -Inf when it has none.
+func finiteExtremes(r ranked) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for e := range r.All() {
+		if s := e.node.Score; finite(s) {
+			hi = s
+			break
+		}
+	}
+	for e := range r.Backward() {
+		if s := e.node.Score; finite(s) {
+			lo = s
+			break
+		}
+	}
+	return lo, hi
+}
+
+// norm is normalise computed as ucbPick always has. It never grows down
+// the ranking (rounding is monotone and d*(1/d) never exceeds 1, which
+// +Inf scores), so the best ranked entry of a visit count has the largest
+// UCB1 value of its count.
+func norm(s, lo, hi float64) float64 {
+	if finite(s) && hi > lo {
+		return (s - lo) * (1 / (hi - lo))
+	}
+	return normalise(s, lo, hi)
 }
 
 func finite(s float64) bool { return !math.IsInf(s, 0) && !math.IsNaN(s) }

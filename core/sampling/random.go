@@ -14,12 +14,12 @@ func (s *random) Add(n Node) { s.pop.add(n) }
 
 func (s *random) Sample(rng *rand.Rand, n int) []Node {
 	r := s.pop.rank()
-	if len(r) == 0 {
+	if r.Len() == 0 {
 		return nil
 	}
 	var out []Node
-	for _, i := range distinct(rng, len(r), max(n, 1)) {
-		out = append(out, r[i].node)
+	for _, i := range distinct(rng, r.Len(), max(n, 1)) {
+		out = append(out, r.At(i).node)
 	}
 	return out
 }

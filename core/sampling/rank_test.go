@@ -10,11 +10,12 @@ import (
 
 // TestRankPlacesBulkAndSingleAddsAlike checks that nodes added in bulk
 // (a resume) and one at a time (a running campaign) rank as sequential
-// insertion ranks them: best score first, then lowest id, NaN last.
+// insertion into one slice ranks them: best score first, then lowest id,
+// NaN last. Enough nodes that the list's chunks split.
 func TestRankPlacesBulkAndSingleAddsAlike(t *testing.T) {
 	rng := newRNG(3)
 	var nodes []Node
-	for id := int64(1); id <= 500; id++ {
+	for id := int64(1); id <= 6*chunkSize; id++ {
 		score := float64(rng.IntN(50)) // ties, broken by id
 		if id%37 == 0 {
 			score = math.NaN()
@@ -29,18 +30,19 @@ func TestRankPlacesBulkAndSingleAddsAlike(t *testing.T) {
 		{name: "all at once", reads: []int{len(nodes)}},
 		{name: "one at a time", reads: seq(1, len(nodes))},
 		{name: "bulk then singles", reads: append([]int{300}, seq(301, len(nodes))...)},
-		{name: "bulks", reads: []int{10, 17, 100, 117, 400, len(nodes)}},
+		{name: "bulks", reads: []int{10, 17, 100, 117, 400, 2000, 2017, len(nodes)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var p, want population = newPopulation(), newPopulation()
+			var p, byID = newPopulation(), newPopulation()
+			var want ranking
 			for i, n := range nodes {
 				p.add(n)
-				if e := want.add(n); n.Valid {
-					want.ranked.insert(e)
+				if e := byID.add(n); n.Valid {
+					want.insert(e)
 				}
 				if slices.Contains(tt.reads, i+1) {
-					if diff := cmp.Diff(rankedIDs(want.ranked), rankedIDs(p.rank())); diff != "" {
+					if diff := cmp.Diff(rankedIDs(want), rankedIDs(p.rank())); diff != "" {
 						t.Fatalf("after %d adds, ranking (-insert +rank):\n%s", i+1, diff)
 					}
 				}
@@ -57,10 +59,25 @@ func seq(from, to int) []int {
 	return out
 }
 
-func rankedIDs(r ranking) []int64 {
-	out := make([]int64, len(r))
-	for i, e := range r {
-		out[i] = e.node.ID
+// rankedIDs lists r's ids best first, read forwards, backwards and by
+// position, which must agree.
+func rankedIDs(r ranked) []int64 {
+	var out []int64
+	for e := range r.All() {
+		out = append(out, e.node.ID)
+	}
+	var backward []int64
+	for e := range r.Backward() {
+		backward = append(backward, e.node.ID)
+	}
+	slices.Reverse(backward)
+	if !slices.Equal(out, backward) || len(out) != r.Len() {
+		panic("a ranking read backwards or counted differs from the ranking read forwards")
+	}
+	for i, id := range out {
+		if r.At(i).node.ID != id {
+			panic("a ranking read by position differs from the ranking read forwards")
+		}
 	}
 	return out
 }

@@ -44,10 +44,10 @@ func (s *islandSampler) Reseed() (int, []int64) {
 	}
 	worst := worstIsland(bests)
 	archive := s.pop.rank()
-	m := min((len(archive)+len(s.islands)-1)/len(s.islands), IslandCapacity)
+	m := min((archive.Len()+len(s.islands)-1)/len(s.islands), IslandCapacity)
 	fresh := island{in: map[int64]bool{}}
-	for _, r := range spreadRanks(len(archive), m) {
-		fresh.insert(archive[r])
+	for _, r := range spreadRanks(archive.Len(), m) {
+		fresh.insert(archive.At(r))
 	}
 	s.islands[worst] = fresh
 	return worst, entryIDs(fresh.members)
@@ -85,7 +85,7 @@ func (s *islandGrids) Reseed() (int, []int64) {
 	}
 	worst := worstIsland(bests)
 	archive := newGrid(s.opt.GridBins, s.opt.FeatureDims)
-	for _, e := range s.pop.rank() { // best first: a cell keeps its best
+	for e := range s.pop.rank().All() { // best first: a cell keeps its best
 		archive.add(e)
 	}
 	fresh := newGrid(s.opt.GridBins, s.opt.FeatureDims)

@@ -179,3 +179,90 @@ func BenchmarkUCB1Sample(b *testing.B) {
 		s.Sample(rng, 3)
 	}
 }
+
+// BenchmarkUCB1Step measures what the engine asks of the sampler each
+// step at a large campaign: add the last step's node, then sample.
+func BenchmarkUCB1Step(b *testing.B) {
+	s := mustNew(b, "ucb1", Options{})
+	rng := rand.New(rand.NewPCG(1, 1))
+	const n = 100_000
+	for id := int64(1); id <= n; id++ {
+		s.Add(Node{ID: id, Parents: []int64{max(1, id/2)}, Score: rng.Float64(), Valid: true})
+	}
+	id := int64(n)
+	b.ResetTimer()
+	for b.Loop() {
+		parent := s.Sample(rng, 3)[0]
+		id++
+		s.Add(Node{ID: id, Parents: []int64{parent.ID}, Score: rng.Float64(), Valid: true})
+	}
+}
+
+// TestUCB1GroupsPickAsTheScan checks that the sampler, which reads only
+// the best node of each visit count, picks the parent ucbPick's scan of
+// every valid node picks: over random campaigns with tied, NaN and
+// infinite scores, invalid children, resumed children and samples whose
+// child never comes.
+func TestUCB1GroupsPickAsTheScan(t *testing.T) {
+	for seed := range uint64(40) {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		s := mustNew(t, "ucb1", Options{Exploration: []float64{0.01, 0.5, math.Sqrt2, 3}[seed%4]}).(*ucb1)
+		score := func() float64 {
+			switch rng.IntN(40) {
+			case 0:
+				return math.NaN()
+			case 1:
+				return math.Inf(1)
+			case 2:
+				return math.Inf(-1)
+			}
+			return float64(rng.IntN(12)) / 4 // ties
+		}
+		id := int64(0)
+		add := func(parent int64) {
+			id++
+			n := Node{ID: id, Score: score(), Valid: rng.IntN(5) != 0}
+			if parent > 0 {
+				n.Parents = []int64{parent}
+			}
+			s.Add(n)
+		}
+		for range 30 { // a resume: children of stored nodes, no samples
+			add(rng.Int64N(id + 1))
+		}
+		for step := range 400 {
+			r := s.pop.rank()
+			if r.Len() == 0 {
+				add(0)
+				continue
+			}
+			want := ucbPick(r, s.c)
+			got := s.Sample(rng, 2)[0]
+			if got.ID != want.node.ID {
+				t.Fatalf("seed %d step %d: the sampler picked node %d, the scan node %d", seed, step, got.ID, want.node.ID)
+			}
+			if rng.IntN(4) != 0 { // else the child never comes
+				add(got.ID)
+			}
+		}
+	}
+}
+
+// BenchmarkUCB1Resume measures a resume of a million-node campaign: every
+// stored node added in id order, then the first sample.
+func BenchmarkUCB1Resume(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	const n = 1_000_000
+	nodes := make([]Node, n)
+	for i := range nodes {
+		id := int64(i + 1)
+		nodes[i] = Node{ID: id, Parents: []int64{max(1, id/2)}, Score: rng.Float64(), Valid: id%5 != 0}
+	}
+	for b.Loop() {
+		s := mustNew(b, "ucb1", Options{})
+		for _, n := range nodes {
+			s.Add(n)
+		}
+		s.Sample(rng, 3)
+	}
+}

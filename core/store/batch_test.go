@@ -84,3 +84,48 @@ func TestConcurrentWritesShareATransaction(t *testing.T) {
 		t.Errorf("the first batch's write: %q, %v", v, err)
 	}
 }
+
+// TestNodeReadDoesNotWaitForAWrite checks that a step reading a stored
+// node (its parent, not in memory) does not wait for another step's
+// write, which holds the store's one writing connection while it runs.
+func TestNodeReadDoesNotWaitForAWrite(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	id, err := s.Commit(ctx, &Node{Step: 0, Status: StatusOK, Code: "package main"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.nodes.Purge()
+	writing, release := make(chan struct{}), make(chan struct{})
+	wrote := make(chan error, 1)
+	go func() {
+		wrote <- s.inBatch(func(tx *sql.Tx) error {
+			close(writing)
+			<-release
+			_, err := tx.Exec(`INSERT INTO meta (key, value) VALUES ('held', 'x')`)
+			return err
+		})
+	}()
+	<-writing
+	read := make(chan error, 1)
+	go func() {
+		n, err := s.Node(ctx, id)
+		if err == nil && n.Code != "package main" {
+			err = errors.New("read node has code " + n.Code)
+		}
+		read <- err
+	}()
+	select {
+	case err := <-read:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Error("reading a stored node waited for the write in progress")
+		defer func() { <-read }()
+	}
+	close(release)
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -16,34 +16,36 @@ import (
 // prepared, which cost a sixth of a step's CPU when every call prepared
 // its own. They are prepared before any transaction because the store
 // has one connection: preparing inside a transaction would wait for it.
-// Inside a transaction use tx.StmtContext, which reuses them.
+// Inside a transaction use tx.StmtContext, which reuses them. selectNode
+// and selectArtifact are prepared on the readers' handle.
 type statements struct {
 	nodeExists, insertNode, insertArtifact, insertEvent *sql.Stmt
 	stepDone, stepClaimed, stepClaimedAgain             *sql.Stmt
 	insertCall, selectNode, selectArtifact              *sql.Stmt
 }
 
-func (p *statements) prepare(ctx context.Context, db *sql.DB) error {
+func (p *statements) prepare(ctx context.Context, db, reads *sql.DB) error {
 	for _, q := range []struct {
 		stmt  **sql.Stmt
 		query string
+		db    *sql.DB
 	}{
-		{&p.nodeExists, `SELECT COUNT(*) FROM nodes WHERE step = ?`},
+		{&p.nodeExists, `SELECT COUNT(*) FROM nodes WHERE step = ?`, db},
 		{&p.insertNode, `INSERT INTO nodes (id, step, parents, name, motivation, code, metrics, score, valid,
 			status, error, feedback, analysis, island, features, eval_ms, cognition, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&p.insertArtifact, `INSERT INTO artifacts (node_id, name, sha256, size, content) VALUES (?, ?, ?, ?, ?)`},
-		{&p.insertEvent, `INSERT INTO events (step, node_id, kind, message, created_at) VALUES (?, ?, ?, ?, ?)`},
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db},
+		{&p.insertArtifact, `INSERT INTO artifacts (node_id, name, sha256, size, content) VALUES (?, ?, ?, ?, ?)`, db},
+		{&p.insertEvent, `INSERT INTO events (step, node_id, kind, message, created_at) VALUES (?, ?, ?, ?, ?)`, db},
 		{&p.stepDone, `INSERT INTO steps (step, status, claimed_at) VALUES (?, 'done', ?)
-			ON CONFLICT (step) DO UPDATE SET status = 'done'`},
-		{&p.stepClaimed, `INSERT INTO steps (step, status, claimed_at) VALUES (?, ?, ?) ON CONFLICT (step) DO NOTHING`},
-		{&p.stepClaimedAgain, `UPDATE steps SET status = 'running', attempts = attempts + 1, claimed_at = ? WHERE step = ?`},
+			ON CONFLICT (step) DO UPDATE SET status = 'done'`, db},
+		{&p.stepClaimed, `INSERT INTO steps (step, status, claimed_at) VALUES (?, ?, ?) ON CONFLICT (step) DO NOTHING`, db},
+		{&p.stepClaimedAgain, `UPDATE steps SET status = 'running', attempts = attempts + 1, claimed_at = ? WHERE step = ?`, db},
 		{&p.insertCall, `INSERT INTO llm_calls (step, role, provider, model, prompt_tokens, completion_tokens,
-			cost_usd, latency_ms, prompt, reply, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&p.selectNode, `SELECT ` + nodeColumns + ` FROM nodes WHERE id = ?`},
-		{&p.selectArtifact, `SELECT sha256, size, content FROM artifacts WHERE node_id = ? AND name = ?`},
+			cost_usd, latency_ms, prompt, reply, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db},
+		{&p.selectNode, `SELECT ` + nodeColumns + ` FROM nodes WHERE id = ?`, reads},
+		{&p.selectArtifact, `SELECT sha256, size, content FROM artifacts WHERE node_id = ? AND name = ?`, reads},
 	} {
-		stmt, err := db.PrepareContext(ctx, q.query)
+		stmt, err := q.db.PrepareContext(ctx, q.query)
 		if err != nil {
 			p.close()
 			return fmt.Errorf("prepare %q: %w", strings.Fields(q.query)[0:3], err)

@@ -31,6 +31,9 @@ var migrations embed.FS
 type Store struct {
 	db  *sql.DB
 	dir string
+	// reads serves the step's reads of stored nodes, which must not wait
+	// for another step's commit holding db's one connection.
+	reads *sql.DB
 
 	statements statements
 	claims     claims
@@ -54,13 +57,22 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	st := &Store{db: db, dir: dir, nodes: newNodeCache(), artifactNames: newNamesCache()}
-	if err := st.statements.prepare(ctx, db); err != nil {
+	reads, err := sqlitedb.OpenReader(filepath.Join(dir, FileName), readConns)
+	if err != nil {
 		db.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	st := &Store{db: db, reads: reads, dir: dir, nodes: newNodeCache(), artifactNames: newNamesCache()}
+	if err := st.statements.prepare(ctx, db, reads); err != nil {
+		db.Close()
+		reads.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	return st, nil
 }
+
+// readConns is how many reads of stored nodes run at once.
+const readConns = 4
 
 // Dir is the campaign directory.
 func (s *Store) Dir() string { return s.dir }
@@ -68,7 +80,7 @@ func (s *Store) Dir() string { return s.dir }
 // Close closes the database.
 func (s *Store) Close() error {
 	s.statements.close()
-	return s.db.Close()
+	return errors.Join(s.reads.Close(), s.db.Close())
 }
 
 // SchemaVersion returns the newest migration applied.

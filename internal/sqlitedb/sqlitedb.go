@@ -45,6 +45,20 @@ func Open(file string, foreignKeys bool) (*sql.DB, error) {
 	return db, nil
 }
 
+// OpenReader opens a second handle on a database Open opened, for reads
+// only, with up to conns connections: in WAL mode a reader sees the last
+// commit and waits for no writer, while every query on Open's single
+// connection waits for the transaction in progress there.
+func OpenReader(file string, conns int) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=query_only(1)&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
+	return db, nil
+}
+
 // Migrate applies the migrations in dir of fsys (files named
 // <version>_<name>.sql) that table does not record yet, in version order,
 // each in its own transaction with its record; versions up to the newest
