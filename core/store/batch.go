@@ -25,6 +25,14 @@ type batcher struct {
 	active bool // a leader is running a batch
 }
 
+// busy reports whether a batch is running, holding the store's writing
+// connection.
+func (b *batcher) busy() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.active
+}
+
 // write is one caller's part of a batch.
 type write struct {
 	fn   func(*sql.Tx) error

@@ -16,12 +16,12 @@ import (
 // prepared, which cost a sixth of a step's CPU when every call prepared
 // its own. They are prepared before any transaction because the store
 // has one connection: preparing inside a transaction would wait for it.
-// Inside a transaction use tx.StmtContext, which reuses them. selectNode
-// and selectArtifact are prepared on the readers' handle.
+// Inside a transaction use tx.StmtContext, which reuses them.
 type statements struct {
 	nodeExists, insertNode, insertArtifact, insertEvent *sql.Stmt
 	stepDone, stepClaimed, stepClaimedAgain             *sql.Stmt
 	insertCall, selectNode, selectArtifact              *sql.Stmt
+	readNode, readArtifact                              *sql.Stmt // on the readers' handle
 }
 
 func (p *statements) prepare(ctx context.Context, db, reads *sql.DB) error {
@@ -42,8 +42,10 @@ func (p *statements) prepare(ctx context.Context, db, reads *sql.DB) error {
 		{&p.stepClaimedAgain, `UPDATE steps SET status = 'running', attempts = attempts + 1, claimed_at = ? WHERE step = ?`, db},
 		{&p.insertCall, `INSERT INTO llm_calls (step, role, provider, model, prompt_tokens, completion_tokens,
 			cost_usd, latency_ms, prompt, reply, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db},
-		{&p.selectNode, `SELECT ` + nodeColumns + ` FROM nodes WHERE id = ?`, reads},
-		{&p.selectArtifact, `SELECT sha256, size, content FROM artifacts WHERE node_id = ? AND name = ?`, reads},
+		{&p.selectNode, `SELECT ` + nodeColumns + ` FROM nodes WHERE id = ?`, db},
+		{&p.readNode, `SELECT ` + nodeColumns + ` FROM nodes WHERE id = ?`, reads},
+		{&p.selectArtifact, `SELECT sha256, size, content FROM artifacts WHERE node_id = ? AND name = ?`, db},
+		{&p.readArtifact, `SELECT sha256, size, content FROM artifacts WHERE node_id = ? AND name = ?`, reads},
 	} {
 		stmt, err := q.db.PrepareContext(ctx, q.query)
 		if err != nil {
@@ -58,7 +60,8 @@ func (p *statements) prepare(ctx context.Context, db, reads *sql.DB) error {
 // close closes every prepared statement.
 func (p *statements) close() {
 	for _, stmt := range []*sql.Stmt{p.nodeExists, p.insertNode, p.insertArtifact, p.insertEvent,
-		p.stepDone, p.stepClaimed, p.stepClaimedAgain, p.insertCall, p.selectNode, p.selectArtifact} {
+		p.stepDone, p.stepClaimed, p.stepClaimedAgain, p.insertCall, p.selectNode, p.selectArtifact,
+		p.readNode, p.readArtifact} {
 		if stmt != nil {
 			stmt.Close()
 		}

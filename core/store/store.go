@@ -31,8 +31,10 @@ var migrations embed.FS
 type Store struct {
 	db  *sql.DB
 	dir string
-	// reads serves the step's reads of stored nodes, which must not wait
-	// for another step's commit holding db's one connection.
+	// reads serves the step's reads of stored nodes while a write holds
+	// db's one connection: they need not wait for another step's commit.
+	// When db is free they go to db, whose page cache stays warm (a
+	// reader's is dropped whenever another connection commits).
 	reads *sql.DB
 
 	statements statements
@@ -341,7 +343,11 @@ func (s *Store) Artifact(ctx context.Context, nodeID int64, name string) ([]byte
 	var sum string
 	var size int
 	var content []byte
-	err := s.statements.selectArtifact.QueryRowContext(ctx, nodeID, name).Scan(&sum, &size, &content)
+	stmt := s.statements.selectArtifact
+	if s.batcher.busy() {
+		stmt = s.statements.readArtifact
+	}
+	err := stmt.QueryRowContext(ctx, nodeID, name).Scan(&sum, &size, &content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("node %d artifact %q: %w", nodeID, name, ErrNotFound)
 	}
@@ -412,7 +418,11 @@ func (s *Store) Node(ctx context.Context, id int64) (Node, error) {
 	if n, ok := s.nodes.Get(id); ok {
 		return cloneNode(n), nil
 	}
-	n, err := scanNode(s.statements.selectNode.QueryRowContext(ctx, id))
+	stmt := s.statements.selectNode
+	if s.batcher.busy() {
+		stmt = s.statements.readNode
+	}
+	n, err := scanNode(stmt.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return n, fmt.Errorf("node %d: %w", id, ErrNotFound)
 	}
