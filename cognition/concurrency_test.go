@@ -48,12 +48,7 @@ func (m *meetingEmbedder) Embed(ctx context.Context, texts []string) ([][]float3
 func TestWriteBacksEmbedConcurrently(t *testing.T) {
 	const writers = 16
 	ctx := context.Background()
-	db := openDB(t)
-	offline := NewOffline(0)
-	s, err := OpenEmbedded(ctx, db, offline.Name(), offline.Dim())
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, s, offline := openOfflineEmbedded(t)
 	emb := &meetingEmbedder{Embedder: offline, want: writers, full: make(chan struct{}), expired: make(chan struct{})}
 	time.AfterFunc(15*time.Second, func() { close(emb.expired) })
 	b := NewBase(s, emb, db, Options{})
@@ -115,12 +110,7 @@ func (c *countingEmbedder) Embed(ctx context.Context, texts []string) ([][]float
 // the first time, items written in between included.
 func TestSearchEmbedsAQueryOnce(t *testing.T) {
 	ctx := context.Background()
-	db := openDB(t)
-	offline := NewOffline(0)
-	s, err := OpenEmbedded(ctx, db, offline.Name(), offline.Dim())
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, s, offline := openOfflineEmbedded(t)
 	emb := &countingEmbedder{Embedder: offline, texts: map[string]int{}}
 	b := NewBase(s, emb, db, Options{})
 	if _, err := b.Import(ctx, []Item{{ID: "ring", Kind: KindPrior, Content: "pack the circles in rings"}}); err != nil {
@@ -147,4 +137,17 @@ func TestSearchEmbedsAQueryOnce(t *testing.T) {
 	if _, err := b.Search(ctx, "a different question", 5); err != nil || emb.texts["a different question"] != 1 {
 		t.Errorf("another query: embedded %d times, %v; want once", emb.texts["a different question"], err)
 	}
+}
+
+// openOfflineEmbedded opens an embedded store in a new campaign database,
+// for the offline embedder.
+func openOfflineEmbedded(t *testing.T) (*DB, *Embedded, Offline) {
+	t.Helper()
+	db := openDB(t)
+	offline := NewOffline(0)
+	s, err := OpenEmbedded(context.Background(), db, offline.Name(), offline.Dim())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, s, offline
 }
