@@ -24,6 +24,12 @@ type statements struct {
 	readNode, readArtifact                              *sql.Stmt // on the readers' handle
 }
 
+// The reads of a step, prepared on both handles (see Store.reader).
+const (
+	selectNodeQuery     = `SELECT ` + nodeColumns + ` FROM nodes WHERE id = ?`
+	selectArtifactQuery = `SELECT sha256, size, content FROM artifacts WHERE node_id = ? AND name = ?`
+)
+
 func (p *statements) prepare(ctx context.Context, db, reads *sql.DB) error {
 	for _, q := range []struct {
 		stmt  **sql.Stmt
@@ -42,10 +48,10 @@ func (p *statements) prepare(ctx context.Context, db, reads *sql.DB) error {
 		{&p.stepClaimedAgain, `UPDATE steps SET status = 'running', attempts = attempts + 1, claimed_at = ? WHERE step = ?`, db},
 		{&p.insertCall, `INSERT INTO llm_calls (step, role, provider, model, prompt_tokens, completion_tokens,
 			cost_usd, latency_ms, prompt, reply, error, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, db},
-		{&p.selectNode, `SELECT ` + nodeColumns + ` FROM nodes WHERE id = ?`, db},
-		{&p.readNode, `SELECT ` + nodeColumns + ` FROM nodes WHERE id = ?`, reads},
-		{&p.selectArtifact, `SELECT sha256, size, content FROM artifacts WHERE node_id = ? AND name = ?`, db},
-		{&p.readArtifact, `SELECT sha256, size, content FROM artifacts WHERE node_id = ? AND name = ?`, reads},
+		{&p.selectNode, selectNodeQuery, db},
+		{&p.readNode, selectNodeQuery, reads},
+		{&p.selectArtifact, selectArtifactQuery, db},
+		{&p.readArtifact, selectArtifactQuery, reads},
 	} {
 		stmt, err := q.db.PrepareContext(ctx, q.query)
 		if err != nil {

@@ -76,6 +76,15 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 // readConns is how many reads of stored nodes run at once.
 const readConns = 4
 
+// reader returns the statement prepared on the writing connection, or
+// while a batch holds that connection, the one prepared on the readers'.
+func (s *Store) reader(onWriter, onReaders *sql.Stmt) *sql.Stmt {
+	if s.batcher.busy() {
+		return onReaders
+	}
+	return onWriter
+}
+
 // Dir is the campaign directory.
 func (s *Store) Dir() string { return s.dir }
 
@@ -343,11 +352,7 @@ func (s *Store) Artifact(ctx context.Context, nodeID int64, name string) ([]byte
 	var sum string
 	var size int
 	var content []byte
-	stmt := s.statements.selectArtifact
-	if s.batcher.busy() {
-		stmt = s.statements.readArtifact
-	}
-	err := stmt.QueryRowContext(ctx, nodeID, name).Scan(&sum, &size, &content)
+	err := s.reader(s.statements.selectArtifact, s.statements.readArtifact).QueryRowContext(ctx, nodeID, name).Scan(&sum, &size, &content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("node %d artifact %q: %w", nodeID, name, ErrNotFound)
 	}
@@ -418,11 +423,7 @@ func (s *Store) Node(ctx context.Context, id int64) (Node, error) {
 	if n, ok := s.nodes.Get(id); ok {
 		return cloneNode(n), nil
 	}
-	stmt := s.statements.selectNode
-	if s.batcher.busy() {
-		stmt = s.statements.readNode
-	}
-	n, err := scanNode(stmt.QueryRowContext(ctx, id))
+	n, err := scanNode(s.reader(s.statements.selectNode, s.statements.readNode).QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return n, fmt.Errorf("node %d: %w", id, ErrNotFound)
 	}
