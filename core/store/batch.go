@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -11,14 +13,15 @@ import (
 // A step's node and its LLM calls are each a write of their own, and each
 // caller returns only once its write is committed, so nothing is less
 // durable; but when many workers write at once, one transaction carries
-// all their writes and SQLite's cost of a commit (the WAL frames of the
-// index pages every write touches, the system calls) is paid once. With
-// one worker every batch holds one write, as before.
+// up to maxBatch of their writes and SQLite's cost of a commit (the WAL
+// frames of the index pages every write touches, the system calls) is
+// paid once for them. With one worker every batch holds one write.
 //
-// The first writer to find no batch running leads: it takes every write
-// queued, runs them in one transaction, each inside a savepoint so one
-// write that fails leaves the others, commits, and hands the lead to the
-// first writer queued meanwhile.
+// The first writer to find no batch running leads: it takes the queued
+// writes of the oldest steps (take), runs them in one transaction, each
+// inside a savepoint so one write that fails leaves the others, commits,
+// and repeats until its own write was in a batch; then it hands the lead
+// to the first writer queued meanwhile.
 type batcher struct {
 	mu     sync.Mutex
 	queue  []*write
@@ -35,17 +38,44 @@ func (b *batcher) busy() bool {
 
 // write is one caller's part of a batch.
 type write struct {
+	step int64 // the step the write belongs to: older steps go first
 	fn   func(*sql.Tx) error
 	done chan error    // the write's outcome, once its batch committed
 	lead chan struct{} // closed when this writer is to lead the next batch
 }
 
-// inBatch runs fn in a transaction shared with the writes of other
-// callers, and returns once that transaction has committed (nil) or fn's
-// own changes were undone (its error). fn must not keep the transaction.
-func (s *Store) inBatch(fn func(*sql.Tx) error) error {
+// maxBatch caps the writes one transaction carries. A batch's writes all
+// return when it commits, so with a thousand steps writing at once an
+// uncapped batch would hold every one of them until the last is written;
+// capped, the steps first served move on (to their evaluations) while the
+// rest are written.
+const maxBatch = 32
+
+// take removes the next batch from the queue: the writes of the oldest
+// steps first, so a step that has begun storing finishes before the steps
+// behind it begin (a step's writes come one after another: serving the
+// oldest first lets each step out as soon as its own writes are done,
+// instead of every step's first write, then every step's second).
+// Callers hold b.mu.
+func (b *batcher) take() []*write {
+	if len(b.queue) <= maxBatch {
+		batch := b.queue
+		b.queue = nil
+		return batch
+	}
+	slices.SortStableFunc(b.queue, func(x, y *write) int { return cmp.Compare(x.step, y.step) })
+	batch := slices.Clone(b.queue[:maxBatch])
+	b.queue = slices.Delete(b.queue, 0, maxBatch)
+	return batch
+}
+
+// inBatch runs fn, a write for step, in a transaction shared with the
+// writes of other callers, and returns once that transaction has
+// committed (nil) or fn's own changes were undone (its error). fn must not
+// keep the transaction.
+func (s *Store) inBatch(step int64, fn func(*sql.Tx) error) error {
 	b := &s.batcher
-	w := &write{fn: fn, done: make(chan error, 1), lead: make(chan struct{})}
+	w := &write{step: step, fn: fn, done: make(chan error, 1), lead: make(chan struct{})}
 	b.mu.Lock()
 	b.queue = append(b.queue, w)
 	leading := !b.active
@@ -60,19 +90,26 @@ func (s *Store) inBatch(fn func(*sql.Tx) error) error {
 		case <-w.lead:
 		}
 	}
-	b.mu.Lock()
-	batch := b.queue
-	b.queue = nil
-	b.mu.Unlock()
-	s.runBatch(batch)
-	b.mu.Lock()
-	if len(b.queue) > 0 {
-		close(b.queue[0].lead) // stays active: the next leader takes over
-	} else {
-		b.active = false
+	// The leader runs batches until its own write is in one: a batch need
+	// not take it first.
+	for {
+		b.mu.Lock()
+		batch := b.take()
+		b.mu.Unlock()
+		s.runBatch(batch)
+		select {
+		case err := <-w.done:
+			b.mu.Lock()
+			if len(b.queue) > 0 {
+				close(b.queue[0].lead) // stays active: the next leader takes over
+			} else {
+				b.active = false
+			}
+			b.mu.Unlock()
+			return err
+		default:
+		}
 	}
-	b.mu.Unlock()
-	return <-w.done
 }
 
 // runBatch runs the writes in one transaction and tells each its outcome.
@@ -100,6 +137,9 @@ func (s *Store) runBatch(batch []*write) {
 		}
 		return nil
 	})
+	if err == nil && s.checkpoints != nil {
+		s.checkpoints.Nudge()
+	}
 	for i, w := range batch {
 		switch {
 		case outcome[i] != nil:

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -25,7 +27,7 @@ func TestConcurrentWritesShareATransaction(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		err := s.inBatch(func(tx *sql.Tx) error {
+		err := s.inBatch(0, func(tx *sql.Tx) error {
 			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 				if queued, _ := state(); queued == writers {
 					break
@@ -49,7 +51,7 @@ func TestConcurrentWritesShareATransaction(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.inBatch(func(tx *sql.Tx) error {
+			errs[i] = s.inBatch(int64(i), func(tx *sql.Tx) error {
 				mu.Lock()
 				txs[tx] = true
 				mu.Unlock()
@@ -99,7 +101,7 @@ func TestNodeReadDoesNotWaitForAWrite(t *testing.T) {
 	writing, release := make(chan struct{}), make(chan struct{})
 	wrote := make(chan error, 1)
 	go func() {
-		wrote <- s.inBatch(func(tx *sql.Tx) error {
+		wrote <- s.inBatch(0, func(tx *sql.Tx) error {
 			close(writing)
 			<-release
 			_, err := tx.Exec(`INSERT INTO meta (key, value) VALUES ('held', 'x')`)
@@ -127,5 +129,138 @@ func TestNodeReadDoesNotWaitForAWrite(t *testing.T) {
 	close(release)
 	if err := <-wrote; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBatchesTakeOlderStepsFirst checks that a batch carries at most
+// maxBatch writes, the writes of the oldest steps first, and that every
+// write returns, the leader's too when its own write is not in the first
+// batch it runs.
+func TestBatchesTakeOlderStepsFirst(t *testing.T) {
+	s := openTest(t)
+	b := &s.batcher
+	queued := func() int {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return len(b.queue)
+	}
+	var mu sync.Mutex
+	var order []int64              // steps in the order their writes ran
+	batchOf := map[int64]*sql.Tx{} // step → the transaction its write ran in
+	record := func(step int64) func(*sql.Tx) error {
+		return func(tx *sql.Tx) error {
+			mu.Lock()
+			order = append(order, step)
+			batchOf[step] = tx
+			mu.Unlock()
+			_, err := tx.Exec(`INSERT INTO events (step, kind, message, created_at) VALUES (?, 'x', 'm', 't')`, step)
+			return err
+		}
+	}
+	// Newer steps queue first, then older ones, all while the first
+	// write's batch runs: the first writer queued leads next, and its
+	// write, of a newer step, is not in the batch it runs first.
+	newer := make([]int64, maxBatch+5)
+	older := make([]int64, maxBatch+3)
+	for i := range newer {
+		newer[i] = int64(1000 + i)
+	}
+	for i := range older {
+		older[i] = int64(100 + i)
+	}
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 1+len(newer)+len(older))
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		errs <- s.inBatch(5000, func(tx *sql.Tx) error {
+			<-release
+			return record(5000)(tx)
+		})
+	}()
+	for b.busy() == false {
+		time.Sleep(time.Millisecond)
+	}
+	for _, steps := range [][]int64{newer, older} {
+		for _, step := range steps {
+			want := queued() + 1
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- s.inBatch(step, record(step))
+			}()
+			for queued() < want {
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}
+	close(release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	sizes := map[*sql.Tx]int{}
+	for _, tx := range batchOf {
+		sizes[tx]++
+	}
+	for _, n := range sizes {
+		if n > maxBatch {
+			t.Errorf("a batch carried %d writes, want at most %d", n, maxBatch)
+		}
+	}
+	if len(order) != 1+len(newer)+len(older) {
+		t.Fatalf("%d writes ran, want %d", len(order), 1+len(newer)+len(older))
+	}
+	// After the held write, every older step runs before any newer one,
+	// and the oldest maxBatch together.
+	ran := order[1:]
+	for i, step := range ran[:len(older)] {
+		if step >= 1000 {
+			t.Fatalf("write %d ran step %d before the older steps were done (order %v)", i, step, ran)
+		}
+	}
+	for _, step := range older[:maxBatch] {
+		if batchOf[step] != batchOf[older[0]] {
+			t.Errorf("step %d did not share the oldest step's batch", step)
+		}
+	}
+}
+
+// TestCommitsReachTheDatabaseFile checks that the checkpointer copies
+// committed writes from the WAL into the database file soon after they
+// commit (SQLite's own checkpoint waits for thousands of pages): read
+// from a copy of the database file alone, a committed node is there.
+func TestCommitsReachTheDatabaseFile(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	if _, err := s.Commit(ctx, &Node{Step: 0, Status: StatusOK, Code: "package main"}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(t.TempDir(), FileName)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		content, err := os.ReadFile(filepath.Join(s.Dir(), FileName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(copied, content, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		db, err := sql.Open("sqlite", "file:"+copied+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nodes int
+		err = db.QueryRow(`SELECT COUNT(*) FROM nodes`).Scan(&nodes)
+		db.Close()
+		if err == nil && nodes == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the database file alone holds %d nodes (%v) 20 s after a commit, want 1", nodes, err)
+		}
 	}
 }

@@ -36,6 +36,9 @@ type Store struct {
 	// When db is free they go to db, whose page cache stays warm (a
 	// reader's is dropped whenever another connection commits).
 	reads *sql.DB
+	// checkpoints copies the WAL into the database file beside the
+	// commits, off the writing connection (internal/sqlitedb.Checkpointer).
+	checkpoints *sqlitedb.Checkpointer
 
 	statements statements
 	claims     claims
@@ -70,8 +73,16 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		reads.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
+	if st.checkpoints, err = sqlitedb.StartCheckpointer(filepath.Join(dir, FileName), checkpointPause); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
 	return st, nil
 }
+
+// checkpointPause is the least time between two of the checkpointer's
+// copies: each costs two fsyncs.
+const checkpointPause = 50 * time.Millisecond
 
 // readConns is how many reads of stored nodes run at once.
 const readConns = 4
@@ -90,8 +101,12 @@ func (s *Store) Dir() string { return s.dir }
 
 // Close closes the database.
 func (s *Store) Close() error {
+	var stopped error
+	if s.checkpoints != nil {
+		stopped = s.checkpoints.Close()
+	}
 	s.statements.close()
-	return errors.Join(s.reads.Close(), s.db.Close())
+	return errors.Join(stopped, s.reads.Close(), s.db.Close())
 }
 
 // SchemaVersion returns the newest migration applied.
@@ -257,7 +272,7 @@ func (s *Store) Commit(ctx context.Context, n *Node, artifacts map[string][]byte
 	var id int64
 	var created string
 	var claimRow bool
-	err = s.inBatch(func(tx *sql.Tx) error {
+	err = s.inBatch(n.Step, func(tx *sql.Tx) error {
 		p := &s.statements
 		if err := s.insertCalls(ctx, tx, s.deferred(n.Step)); err != nil {
 			return err
@@ -495,7 +510,7 @@ func (s *Store) RecordCall(ctx context.Context, c Call) error {
 		return nil
 	}
 	var claimRow bool
-	err := s.inBatch(func(tx *sql.Tx) error {
+	err := s.inBatch(c.Step, func(tx *sql.Tx) error {
 		_, err := tx.StmtContext(ctx, s.statements.insertCall).ExecContext(ctx, c.Step, c.Role, c.Provider, c.Model, c.PromptTokens,
 			c.CompletionTokens, c.CostUSD, c.Latency.Milliseconds(), c.Prompt, c.Reply, c.Error, now())
 		if err != nil {
