@@ -9,6 +9,15 @@
 #   scripts/bench.sh engine demo      # some
 #   COUNT=3 scripts/bench.sh workers  # fewer runs
 #
+# With BASE set to a commit, each group instead runs COUNT times at that
+# commit (a git worktree) and COUNT times in this tree, one run at a time,
+# alternating, and writes docs/measurements/<group>-vs-<commit>.txt: both
+# summaries and, for each figure, the ratio of this tree's median to the
+# base's. Figures from different hours of a shared machine differ by a
+# third; a ratio from one alternating session does not carry that.
+#
+#   BASE=303d88f COUNT=3 scripts/bench.sh step
+#
 # Groups: step engine scale apply manyworkers workers coldstart demo
 # examples core plugins python sandbox cognition, and baselines: not a benchmark but the linear-attention
 # task's training of its four baselines (TestBaselinesExplore, needs torch),
@@ -86,6 +95,75 @@ mkdir -p "$OUT"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')
+
+# ratios prints, for each benchmark and unit in both summaries (this tree's
+# in $1, the base's in $2), this tree's median over the base's.
+ratios() {
+	awk '
+FNR == 1 { file++ }
+$1 == "benchmark" || NF < 6 { next }
+file == 1 { this[$1 SUBSEP $2] = $4; order[++n] = $1 SUBSEP $2 }
+file == 2 { base[$1 SUBSEP $2] = $4 }
+END {
+	printf "%-44s %-16s %12s %12s %8s\n", "benchmark", "unit", "this", "base", "ratio"
+	for (i = 1; i <= n; i++) {
+		k = order[i]
+		if (!(k in base) || base[k] + 0 == 0) continue
+		split(k, parts, SUBSEP)
+		printf "%-44s %-16s %12s %12s %8.3f\n", parts[1], parts[2], this[k], base[k], this[k] / base[k]
+	}
+}' "$1" "$2"
+}
+
+if [ -n "${BASE:-}" ]; then
+	base=$(git rev-parse --short "$BASE")
+	git worktree add --detach "$tmp/base" "$base" >/dev/null
+	trap 'git worktree remove --force "$tmp/base"; rm -rf "$tmp"' EXIT
+	for g in "${groups[@]}"; do
+		cmd=$(COUNT=1 command_of "$g")
+		echo "== $g: $cmd, at $base and here in turn, $COUNT times"
+		before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+		date=$(date -u +%Y-%m-%dT%H:%MZ)
+		: >"$tmp/$g.this"
+		: >"$tmp/$g.base"
+		for _ in $(seq "$COUNT"); do
+			(cd "$tmp/base" && bash -c "$cmd") 2>&1 | tee -a "$tmp/$g.base"
+			bash -c "$cmd" 2>&1 | tee -a "$tmp/$g.this"
+		done
+		after=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
+		summary <"$tmp/$g.this" >"$tmp/$g.this.summary"
+		summary <"$tmp/$g.base" >"$tmp/$g.base.summary"
+		{
+			echo "# asi benchmarks: $g, this tree against $base"
+			echo "# command: BASE=$base COUNT=$COUNT scripts/bench.sh $g (each run: $cmd)"
+			echo "# this tree: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . || echo ' with uncommitted changes')"
+			echo "# date: $date; $($GO version | cut -d' ' -f3-); $(nproc) CPUs ($cpu)"
+			echo "# load average (1, 5, 15 min) before: $before; after: $after"
+			echo
+			echo "## ratio of the medians, this tree over $base"
+			echo
+			ratios "$tmp/$g.this.summary" "$tmp/$g.base.summary"
+			echo
+			echo "## summary: this tree, median, lowest and highest of $COUNT runs"
+			echo
+			cat "$tmp/$g.this.summary"
+			echo
+			echo "## summary: $base, median, lowest and highest of $COUNT runs"
+			echo
+			cat "$tmp/$g.base.summary"
+			echo
+			echo "## raw output, this tree"
+			echo
+			cat "$tmp/$g.this"
+			echo
+			echo "## raw output, $base"
+			echo
+			cat "$tmp/$g.base"
+		} >"$OUT/$g-vs-$base.txt"
+		echo "== wrote $OUT/$g-vs-$base.txt"
+	done
+	exit 0
+fi
 for g in "${groups[@]}"; do
 	cmd=$(command_of "$g")
 	echo "== $g: $cmd"

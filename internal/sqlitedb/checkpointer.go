@@ -58,21 +58,18 @@ func (c *Checkpointer) Close() error {
 
 func (c *Checkpointer) run() {
 	defer close(c.done)
-	pause := time.NewTimer(0)
-	defer pause.Stop()
 	for {
 		select {
 		case <-c.wake:
 		case <-c.stop:
 			return
 		}
-		// An error (the file gone, the disk full) loses nothing: the frames
-		// stay in the WAL, and the writer's own checkpoint meets the same
-		// condition and reports it with the write that caused it.
+		// A failed copy (the disk full) loses nothing: the frames stay in
+		// the WAL for a later checkpoint, and a full disk fails the writes
+		// themselves, which report it.
 		c.db.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
-		pause.Reset(c.pause)
 		select {
-		case <-pause.C:
+		case <-time.After(c.pause):
 		case <-c.stop:
 			return
 		}
