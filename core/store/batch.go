@@ -99,16 +99,22 @@ func (s *Store) inBatch(step int64, fn func(*sql.Tx) error) error {
 		s.runBatch(batch)
 		select {
 		case err := <-w.done:
-			b.mu.Lock()
-			if len(b.queue) > 0 {
-				close(b.queue[0].lead) // stays active: the next leader takes over
-			} else {
-				b.active = false
-			}
-			b.mu.Unlock()
+			b.handOff()
 			return err
 		default:
 		}
+	}
+}
+
+// handOff ends a leader's turn: the first writer queued leads next, or
+// with none queued, no batch runs.
+func (b *batcher) handOff() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.queue) > 0 {
+		close(b.queue[0].lead) // stays active: the next leader takes over
+	} else {
+		b.active = false
 	}
 }
 
@@ -137,7 +143,7 @@ func (s *Store) runBatch(batch []*write) {
 		}
 		return nil
 	})
-	if err == nil && s.checkpoints != nil {
+	if err == nil {
 		s.checkpoints.Nudge()
 	}
 	for i, w := range batch {

@@ -179,7 +179,7 @@ func TestBatchesTakeOlderStepsFirst(t *testing.T) {
 			return record(5000)(tx)
 		})
 	}()
-	for b.busy() == false {
+	for !b.busy() {
 		time.Sleep(time.Millisecond)
 	}
 	for _, steps := range [][]int64{newer, older} {

@@ -102,7 +102,7 @@ func (s *Store) Dir() string { return s.dir }
 // Close closes the database.
 func (s *Store) Close() error {
 	var stopped error
-	if s.checkpoints != nil {
+	if s.checkpoints != nil { // nil when Open failed before starting it
 		stopped = s.checkpoints.Close()
 	}
 	s.statements.close()
