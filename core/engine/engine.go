@@ -176,8 +176,11 @@ func (e *Engine) Run(ctx context.Context) (Summary, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			turn := new(store.Turn)
+			turn.Begin()
+			ctx := store.WithTurn(runCtx, turn)
 			for {
-				more, err := e.Step(runCtx)
+				more, err := e.Step(ctx)
 				if err != nil {
 					if runCtx.Err() == nil {
 						errs <- err

@@ -24,7 +24,12 @@ func (e *Engine) evaluate(ctx context.Context, node *store.Node) map[string][]by
 		stages = []task.Stage{{Name: "evaluate"}}
 	}
 	start := time.Now()
-	defer func() { node.EvalTime = time.Since(start) }()
+	defer func() {
+		node.EvalTime = time.Since(start)
+		if t := store.TurnOf(ctx); t != nil {
+			t.Begin() // the worker is ready again: its writes go before later ones'
+		}
+	}()
 	// Keep the engine's own metrics (repairs, novelty) across re-evaluation.
 	kept := map[string]float64{}
 	for _, k := range []string{MetricRepairs, MetricNovelty} {

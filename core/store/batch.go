@@ -18,10 +18,10 @@ import (
 // paid once for them. With one worker every batch holds one write.
 //
 // The first writer to find no batch running leads: it takes the queued
-// writes of the oldest steps (take), runs them in one transaction, each
-// inside a savepoint so one write that fails leaves the others, commits,
-// and repeats until its own write was in a batch; then it hands the lead
-// to the first writer queued meanwhile.
+// writes of the work ready earliest (take, Turn), runs them in one
+// transaction, each inside a savepoint so one write that fails leaves the
+// others, commits, and repeats until its own write was in a batch; then
+// it hands the lead to the first writer queued meanwhile.
 type batcher struct {
 	mu     sync.Mutex
 	queue  []*write
@@ -38,10 +38,10 @@ func (b *batcher) busy() bool {
 
 // write is one caller's part of a batch.
 type write struct {
-	step int64 // the step the write belongs to: older steps go first
-	fn   func(*sql.Tx) error
-	done chan error    // the write's outcome, once its batch committed
-	lead chan struct{} // closed when this writer is to lead the next batch
+	ready int64 // when the writing work became ready (readySince): earlier goes first
+	fn    func(*sql.Tx) error
+	done  chan error    // the write's outcome, once its batch committed
+	lead  chan struct{} // closed when this writer is to lead the next batch
 }
 
 // maxBatch caps the writes one transaction carries. A batch's writes all
@@ -51,31 +51,32 @@ type write struct {
 // rest are written.
 const maxBatch = 32
 
-// take removes the next batch from the queue: the writes of the oldest
-// steps first, so a step that has begun storing finishes before the steps
-// behind it begin (a step's writes come one after another: serving the
-// oldest first lets each step out as soon as its own writes are done,
-// instead of every step's first write, then every step's second).
-// Callers hold b.mu.
+// take removes the next batch from the queue: the writes of the work
+// ready earliest first (see Turn), so a worker that has begun storing
+// finishes before the workers behind it begin (a worker's writes come one
+// after another, its step's analysis, node and the next step's first
+// call: serving the earliest ready first lets each worker out to its next
+// evaluation as soon as its own writes are done, instead of every
+// worker's first write, then every worker's second). Callers hold b.mu.
 func (b *batcher) take() []*write {
 	if len(b.queue) <= maxBatch {
 		batch := b.queue
 		b.queue = nil
 		return batch
 	}
-	slices.SortStableFunc(b.queue, func(x, y *write) int { return cmp.Compare(x.step, y.step) })
+	slices.SortStableFunc(b.queue, func(x, y *write) int { return cmp.Compare(x.ready, y.ready) })
 	batch := slices.Clone(b.queue[:maxBatch])
 	b.queue = slices.Delete(b.queue, 0, maxBatch)
 	return batch
 }
 
-// inBatch runs fn, a write for step, in a transaction shared with the
-// writes of other callers, and returns once that transaction has
-// committed (nil) or fn's own changes were undone (its error). fn must not
-// keep the transaction.
-func (s *Store) inBatch(step int64, fn func(*sql.Tx) error) error {
+// inBatch runs fn, a write made with ctx (whose Turn orders it), in a
+// transaction shared with the writes of other callers, and returns once
+// that transaction has committed (nil) or fn's own changes were undone
+// (its error). fn must not keep the transaction.
+func (s *Store) inBatch(ctx context.Context, fn func(*sql.Tx) error) error {
 	b := &s.batcher
-	w := &write{step: step, fn: fn, done: make(chan error, 1), lead: make(chan struct{})}
+	w := &write{ready: readySince(ctx), fn: fn, done: make(chan error, 1), lead: make(chan struct{})}
 	b.mu.Lock()
 	b.queue = append(b.queue, w)
 	leading := !b.active

@@ -27,7 +27,7 @@ func TestConcurrentWritesShareATransaction(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		err := s.inBatch(0, func(tx *sql.Tx) error {
+		err := s.inBatch(context.Background(), func(tx *sql.Tx) error {
 			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 				if queued, _ := state(); queued == writers {
 					break
@@ -51,7 +51,7 @@ func TestConcurrentWritesShareATransaction(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = s.inBatch(int64(i), func(tx *sql.Tx) error {
+			errs[i] = s.inBatch(context.Background(), func(tx *sql.Tx) error {
 				mu.Lock()
 				txs[tx] = true
 				mu.Unlock()
@@ -101,7 +101,7 @@ func TestNodeReadDoesNotWaitForAWrite(t *testing.T) {
 	writing, release := make(chan struct{}), make(chan struct{})
 	wrote := make(chan error, 1)
 	go func() {
-		wrote <- s.inBatch(0, func(tx *sql.Tx) error {
+		wrote <- s.inBatch(context.Background(), func(tx *sql.Tx) error {
 			close(writing)
 			<-release
 			_, err := tx.Exec(`INSERT INTO meta (key, value) VALUES ('held', 'x')`)
@@ -132,11 +132,11 @@ func TestNodeReadDoesNotWaitForAWrite(t *testing.T) {
 	}
 }
 
-// TestBatchesTakeOlderStepsFirst checks that a batch carries at most
-// maxBatch writes, the writes of the oldest steps first, and that every
-// write returns, the leader's too when its own write is not in the first
-// batch it runs.
-func TestBatchesTakeOlderStepsFirst(t *testing.T) {
+// TestBatchesTakeTheEarliestReadyFirst checks that a batch carries at
+// most maxBatch writes, those of the work ready earliest (its turn began
+// first) first, and that every write returns, the leader's too when its
+// own write is not in the first batch it runs.
+func TestBatchesTakeTheEarliestReadyFirst(t *testing.T) {
 	s := openTest(t)
 	b := &s.batcher
 	queued := func() int {
@@ -145,36 +145,43 @@ func TestBatchesTakeOlderStepsFirst(t *testing.T) {
 		return len(b.queue)
 	}
 	var mu sync.Mutex
-	var order []int64              // steps in the order their writes ran
-	batchOf := map[int64]*sql.Tx{} // step → the transaction its write ran in
-	record := func(step int64) func(*sql.Tx) error {
+	var order []int64              // writers in the order their writes ran
+	batchOf := map[int64]*sql.Tx{} // writer → the transaction its write ran in
+	record := func(writer int64) func(*sql.Tx) error {
 		return func(tx *sql.Tx) error {
 			mu.Lock()
-			order = append(order, step)
-			batchOf[step] = tx
+			order = append(order, writer)
+			batchOf[writer] = tx
 			mu.Unlock()
-			_, err := tx.Exec(`INSERT INTO events (step, kind, message, created_at) VALUES (?, 'x', 'm', 't')`, step)
+			_, err := tx.Exec(`INSERT INTO events (step, kind, message, created_at) VALUES (?, 'x', 'm', 't')`, writer)
 			return err
 		}
 	}
-	// Newer steps queue first, then older ones, all while the first
-	// write's batch runs: the first writer queued leads next, and its
-	// write, of a newer step, is not in the batch it runs first.
-	newer := make([]int64, maxBatch+5)
-	older := make([]int64, maxBatch+3)
-	for i := range newer {
-		newer[i] = int64(1000 + i)
+	// A writer's turn began at its number (in nanoseconds): writers 100…
+	// were ready before writers 1000…
+	turnOf := func(writer int64) context.Context {
+		turn := new(Turn)
+		turn.began.Store(writer)
+		return WithTurn(context.Background(), turn)
 	}
-	for i := range older {
-		older[i] = int64(100 + i)
+	// Later-ready writers queue first, then earlier ones, all while the
+	// first write's batch runs: the first writer queued leads next, and its
+	// write, ready later, is not in the batch it runs first.
+	later := make([]int64, maxBatch+5)
+	earlier := make([]int64, maxBatch+3)
+	for i := range later {
+		later[i] = int64(1000 + i)
+	}
+	for i := range earlier {
+		earlier[i] = int64(100 + i)
 	}
 	release := make(chan struct{})
 	var wg sync.WaitGroup
-	errs := make(chan error, 1+len(newer)+len(older))
+	errs := make(chan error, 1+len(later)+len(earlier))
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		errs <- s.inBatch(5000, func(tx *sql.Tx) error {
+		errs <- s.inBatch(turnOf(5000), func(tx *sql.Tx) error {
 			<-release
 			return record(5000)(tx)
 		})
@@ -182,13 +189,13 @@ func TestBatchesTakeOlderStepsFirst(t *testing.T) {
 	for !b.busy() {
 		time.Sleep(time.Millisecond)
 	}
-	for _, steps := range [][]int64{newer, older} {
-		for _, step := range steps {
+	for _, writers := range [][]int64{later, earlier} {
+		for _, writer := range writers {
 			want := queued() + 1
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				errs <- s.inBatch(step, record(step))
+				errs <- s.inBatch(turnOf(writer), record(writer))
 			}()
 			for queued() < want {
 				time.Sleep(time.Millisecond)
@@ -212,20 +219,20 @@ func TestBatchesTakeOlderStepsFirst(t *testing.T) {
 			t.Errorf("a batch carried %d writes, want at most %d", n, maxBatch)
 		}
 	}
-	if len(order) != 1+len(newer)+len(older) {
-		t.Fatalf("%d writes ran, want %d", len(order), 1+len(newer)+len(older))
+	if len(order) != 1+len(later)+len(earlier) {
+		t.Fatalf("%d writes ran, want %d", len(order), 1+len(later)+len(earlier))
 	}
-	// After the held write, every older step runs before any newer one,
-	// and the oldest maxBatch together.
+	// After the held write, every earlier-ready write runs before any
+	// later one, and the earliest maxBatch together.
 	ran := order[1:]
-	for i, step := range ran[:len(older)] {
-		if step >= 1000 {
-			t.Fatalf("write %d ran step %d before the older steps were done (order %v)", i, step, ran)
+	for i, writer := range ran[:len(earlier)] {
+		if writer >= 1000 {
+			t.Fatalf("write %d ran writer %d before the earlier-ready writes were done (order %v)", i, writer, ran)
 		}
 	}
-	for _, step := range older[:maxBatch] {
-		if batchOf[step] != batchOf[older[0]] {
-			t.Errorf("step %d did not share the oldest step's batch", step)
+	for _, writer := range earlier[:maxBatch] {
+		if batchOf[writer] != batchOf[earlier[0]] {
+			t.Errorf("writer %d did not share the earliest writer's batch", writer)
 		}
 	}
 }

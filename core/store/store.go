@@ -272,7 +272,7 @@ func (s *Store) Commit(ctx context.Context, n *Node, artifacts map[string][]byte
 	var id int64
 	var created string
 	var claimRow bool
-	err = s.inBatch(n.Step, func(tx *sql.Tx) error {
+	err = s.inBatch(ctx, func(tx *sql.Tx) error {
 		p := &s.statements
 		if err := s.insertCalls(ctx, tx, s.deferred(n.Step)); err != nil {
 			return err
@@ -510,7 +510,7 @@ func (s *Store) RecordCall(ctx context.Context, c Call) error {
 		return nil
 	}
 	var claimRow bool
-	err := s.inBatch(c.Step, func(tx *sql.Tx) error {
+	err := s.inBatch(ctx, func(tx *sql.Tx) error {
 		_, err := tx.StmtContext(ctx, s.statements.insertCall).ExecContext(ctx, c.Step, c.Role, c.Provider, c.Model, c.PromptTokens,
 			c.CompletionTokens, c.CostUSD, c.Latency.Milliseconds(), c.Prompt, c.Reply, c.Error, now())
 		if err != nil {
