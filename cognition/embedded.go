@@ -83,16 +83,20 @@ func checkEmbedder(ctx context.Context, db *DB, embedder string, dim int) error 
 // put adds or replaces a record in memory. Callers hold mu.
 func (e *Embedded) put(r Record) {
 	i, ok := e.index[r.ID]
+	reindex := true
 	if !ok {
 		i = len(e.records)
 		e.index[r.ID] = i
 		e.records = append(e.records, r)
 		e.vectors = append(e.vectors, make([]float32, e.dim)...)
 	} else {
+		reindex = e.records[i].Content != r.Content // a count raised keeps its text
 		e.records[i] = r
 	}
 	copy(e.vectors[i*e.dim:(i+1)*e.dim], r.Vector)
-	e.kw.set(i, r.Content)
+	if reindex {
+		e.kw.set(i, r.Content)
+	}
 }
 
 // Upsert implements Store.

@@ -1,9 +1,10 @@
 package cognition
 
 import (
+	"cmp"
 	"context"
 	"math"
-	"sort"
+	"slices"
 )
 
 // Store keeps items with their vectors. Implementations are safe for
@@ -79,11 +80,11 @@ type scored struct {
 
 // sortScored orders by score, then by document for a stable answer.
 func sortScored(s []scored) {
-	sort.Slice(s, func(i, j int) bool {
-		if s[i].score != s[j].score {
-			return s[i].score > s[j].score
+	slices.SortFunc(s, func(a, b scored) int {
+		if a.score != b.score {
+			return cmp.Compare(b.score, a.score)
 		}
-		return s[i].doc < s[j].doc
+		return cmp.Compare(a.doc, b.doc)
 	})
 }
 

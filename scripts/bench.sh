@@ -19,9 +19,11 @@
 #   BASE=303d88f COUNT=3 scripts/bench.sh step
 #
 # Groups: step engine scale apply manyworkers workers coldstart demo
-# examples core plugins python sandbox cognition, and baselines: not a benchmark but the linear-attention
-# task's training of its four baselines (TestBaselinesExplore, needs torch),
-# whose log is the README's table.
+# examples core plugins python sandbox cognition, and baselines: not a
+# benchmark but the linear-attention task's training of its four baselines
+# (TestBaselinesExplore, needs torch), whose log is the README's table.
+# Not run by default: embedded, the embedded cognition store's search
+# alone (part of cognition, without the Weaviate server), for comparisons.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
@@ -78,6 +80,7 @@ command_of() {
 	plugins) echo "$b -bench . ./plugins" ;;
 	sandbox) echo "$b -bench . -timeout 120m ./sandbox" ;;
 	cognition) echo "ASI_BENCH_LARGE=1 $b -bench . -timeout 180m ./cognition" ;;
+	embedded) echo "$b -bench EmbeddedSearch ./cognition" ;;
 	baselines) echo "$GO test -count 1 -run 'TestBaselinesExplore\$' -v -timeout 120m ./tasks/linearattention" ;;
 	*) return 1 ;;
 	esac
