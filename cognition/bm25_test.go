@@ -1,12 +1,14 @@
 package cognition
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // mapKeywords is the plain BM25 index the posting lists replaced (a map
@@ -142,4 +144,40 @@ func sameScores(a, b []scored) bool {
 	return slices.EqualFunc(a, b, func(x, y scored) bool {
 		return x.doc == y.doc && math.Float64bits(x.score) == math.Float64bits(y.score)
 	})
+}
+
+// TestUpsertReindexesChangedText checks that an item stored again under
+// its ID is found by its new words and no longer by its old ones, and
+// that storing it again unchanged (its count raised) keeps it found.
+func TestUpsertReindexesChangedText(t *testing.T) {
+	ctx := context.Background()
+	_, s, offline := openOfflineEmbedded(t)
+	store := func(content string, count int) {
+		t.Helper()
+		v, err := offline.Embed(ctx, []string{content})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Record{Item: Item{ID: "item", Content: content, Kind: KindInsight, Count: count, Created: time.Now()}, Vector: v[0]}
+		if err := s.Upsert(ctx, []Record{r}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	found := func(word string) bool {
+		t.Helper()
+		hits, err := s.Search(ctx, Query{Text: word, Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(hits) == 1 && hits[0].ID == "item"
+	}
+	store("warmup helps the loss", 1)
+	store("warmup helps the loss", 2)
+	if !found("warmup") {
+		t.Fatal("an item stored again unchanged is no longer found by its words")
+	}
+	store("cosine schedule lowers the loss", 3)
+	if found("warmup") || !found("cosine") {
+		t.Fatalf("after its text changed: found by an old word %v, by a new one %v; want false, true", found("warmup"), found("cosine"))
+	}
 }
