@@ -19,9 +19,9 @@ import (
 //
 // The first writer to find no batch running leads: it takes the queued
 // writes of the work ready earliest (take, Turn), runs them in one
-// transaction, each inside a savepoint so one write that fails leaves the
-// others, commits, and repeats until its own write was in a batch; then
-// it hands the lead to the first writer queued meanwhile.
+// transaction (runBatch: one write that fails leaves the others), commits,
+// and repeats until its own write was in a batch; then it hands the lead
+// to the first writer queued meanwhile.
 type batcher struct {
 	mu     sync.Mutex
 	queue  []*write
@@ -121,29 +121,45 @@ func (b *batcher) handOff() {
 
 // runBatch runs the writes in one transaction and tells each its outcome.
 // Commits are not cancelled: a write's caller has done its work.
+//
+// The writes first run one after another with nothing between them. Only
+// if one fails are they run again, each in a savepoint, so that just the
+// failed one is undone: a savepoint copies every page its write changes to
+// SQLite's sub-journal first (a temporary file once it outgrows 64 KiB),
+// a cost a batch pays only when a write fails. A write's function touches
+// nothing but its transaction, so running it again is safe.
 func (s *Store) runBatch(batch []*write) {
 	ctx := context.Background()
 	outcome := make([]error, len(batch))
+	failed := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if len(batch) == 1 {
-			outcome[0] = batch[0].fn(tx)
-			return outcome[0]
-		}
 		for i, w := range batch {
-			if _, err := tx.ExecContext(ctx, `SAVEPOINT write`); err != nil {
-				return err
-			}
 			if outcome[i] = w.fn(tx); outcome[i] != nil {
-				if _, err := tx.ExecContext(ctx, `ROLLBACK TO write`); err != nil {
-					return err
-				}
-			}
-			if _, err := tx.ExecContext(ctx, `RELEASE write`); err != nil {
-				return err
+				failed = true
+				return outcome[i]
 			}
 		}
 		return nil
 	})
+	if failed && len(batch) > 1 {
+		clear(outcome)
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			for i, w := range batch {
+				if _, err := tx.ExecContext(ctx, `SAVEPOINT write`); err != nil {
+					return err
+				}
+				if outcome[i] = w.fn(tx); outcome[i] != nil {
+					if _, err := tx.ExecContext(ctx, `ROLLBACK TO write`); err != nil {
+						return err
+					}
+				}
+				if _, err := tx.ExecContext(ctx, `RELEASE write`); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
 	if err == nil {
 		s.checkpoints.Nudge()
 	}
