@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 )
 
 // batcher commits the writes of concurrent steps together (group commit).
@@ -38,7 +39,7 @@ func (b *batcher) busy() bool {
 
 // write is one caller's part of a batch.
 type write struct {
-	ready int64 // when the writing work became ready (readySince): earlier goes first
+	ready time.Duration // when the writing work became ready (readySince): earlier goes first
 	fn    func(*sql.Tx) error
 	done  chan error    // the write's outcome, once its batch committed
 	lead  chan struct{} // closed when this writer is to lead the next batch
@@ -131,34 +132,10 @@ func (b *batcher) handOff() {
 func (s *Store) runBatch(batch []*write) {
 	ctx := context.Background()
 	outcome := make([]error, len(batch))
-	failed := false
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for i, w := range batch {
-			if outcome[i] = w.fn(tx); outcome[i] != nil {
-				failed = true
-				return outcome[i]
-			}
-		}
-		return nil
-	})
-	if failed && len(batch) > 1 {
+	err := s.runWrites(ctx, batch, outcome, false)
+	if len(batch) > 1 && slices.ContainsFunc(outcome, func(e error) bool { return e != nil }) {
 		clear(outcome)
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
-			for i, w := range batch {
-				if _, err := tx.ExecContext(ctx, `SAVEPOINT write`); err != nil {
-					return err
-				}
-				if outcome[i] = w.fn(tx); outcome[i] != nil {
-					if _, err := tx.ExecContext(ctx, `ROLLBACK TO write`); err != nil {
-						return err
-					}
-				}
-				if _, err := tx.ExecContext(ctx, `RELEASE write`); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		err = s.runWrites(ctx, batch, outcome, true)
 	}
 	if err == nil {
 		s.checkpoints.Nudge()
@@ -173,4 +150,32 @@ func (s *Store) runBatch(batch []*write) {
 			w.done <- nil
 		}
 	}
+}
+
+// runWrites runs the writes in one transaction and sets each one's error
+// in outcome. Isolated, each runs in a savepoint, undone alone if it
+// fails; otherwise the first that fails ends the transaction, undoing all.
+func (s *Store) runWrites(ctx context.Context, batch []*write, outcome []error, isolated bool) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for i, w := range batch {
+			if !isolated {
+				if outcome[i] = w.fn(tx); outcome[i] != nil {
+					return outcome[i]
+				}
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `SAVEPOINT write`); err != nil {
+				return err
+			}
+			if outcome[i] = w.fn(tx); outcome[i] != nil {
+				if _, err := tx.ExecContext(ctx, `ROLLBACK TO write`); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `RELEASE write`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

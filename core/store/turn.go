@@ -43,9 +43,9 @@ func TurnOf(ctx context.Context) *Turn {
 
 // readySince returns when the work writing with ctx became ready: its
 // turn's beginning, or now.
-func readySince(ctx context.Context) int64 {
+func readySince(ctx context.Context) time.Duration {
 	if t := TurnOf(ctx); t != nil {
-		return t.began.Load()
+		return t.Began()
 	}
-	return int64(time.Since(epoch))
+	return time.Since(epoch)
 }
