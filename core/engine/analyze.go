@@ -22,15 +22,20 @@ func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, cont
 		}
 	}
 	desc := e.guidance.forAnalyzer(e.desc)
+	var a roles.Analysis
+	var err error
 	if la, ok := e.cfg.Analyzer.(roles.LLMAnalyzer); ok {
-		est, ok := e.budget.reserve(ctx, la.Provider, la.Request(desc, roleNode(*node), best))
+		req := la.Request(desc, roleNode(*node), best)
+		est, ok := e.budget.reserve(ctx, la.Provider, req)
 		if !ok {
 			node.Analysis = "(no analysis: the money budget cannot afford it)"
 			return "", nil
 		}
 		defer e.budget.unreserve(est)
+		a, err = la.Send(ctx, req)
+	} else {
+		a, err = e.cfg.Analyzer.Analyze(ctx, desc, roleNode(*node), best)
 	}
-	a, err := e.cfg.Analyzer.Analyze(ctx, desc, roleNode(*node), best)
 	if a.Response != nil || err != nil {
 		var resp llm.Response
 		if a.Response != nil {

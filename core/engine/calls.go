@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/asi-evolve/asi/core/llm"
@@ -45,9 +44,20 @@ func messagesFor(p llm.Provider, build func() []llm.Message) []llm.Message {
 // record stores one exchange with a role and counts it against the
 // budget. Recording must outlive a hard stop: the money was spent.
 func (e *Engine) record(ctx context.Context, step int64, provider string, req llm.Request, resp llm.Response, callErr error) {
+	// "[role]\ncontent\n" a message, in a buffer of the final size: the
+	// prompts are tens of KB, and growing by doubling copies them again.
 	var prompt strings.Builder
+	size := 0
 	for _, m := range req.Messages {
-		fmt.Fprintf(&prompt, "[%s]\n%s\n", m.Role, m.Content)
+		size += len(m.Role) + len(m.Content) + 4
+	}
+	prompt.Grow(size)
+	for _, m := range req.Messages {
+		prompt.WriteString("[")
+		prompt.WriteString(m.Role)
+		prompt.WriteString("]\n")
+		prompt.WriteString(m.Content)
+		prompt.WriteString("\n")
 	}
 	c := store.Call{
 		Step: step, Role: req.Role, Provider: provider, Model: resp.Model,

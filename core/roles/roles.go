@@ -122,7 +122,12 @@ func (a LLMAnalyzer) Request(desc task.Description, node Node, best *Node) llm.R
 
 // Analyze implements Analyzer.
 func (a LLMAnalyzer) Analyze(ctx context.Context, desc task.Description, node Node, best *Node) (Analysis, error) {
-	req := a.Request(desc, node, best)
+	return a.Send(ctx, a.Request(desc, node, best))
+}
+
+// Send asks the model req, a request Request made: a caller that priced
+// the request first sends it without rendering the prompt again.
+func (a LLMAnalyzer) Send(ctx context.Context, req llm.Request) (Analysis, error) {
 	prompt := req.Messages[0].Content
 	resp, err := a.Provider.Complete(ctx, req)
 	if err != nil {
