@@ -16,7 +16,7 @@ type sentLog struct {
 	sent map[string][]llm.Request
 }
 
-func (l *sentLog) keep(req llm.Request) {
+func (l *sentLog) keep(_ context.Context, req llm.Request) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.sent == nil {
@@ -25,15 +25,15 @@ func (l *sentLog) keep(req llm.Request) {
 	l.sent[req.Role] = append(l.sent[req.Role], req)
 }
 
-// sentModel keeps each request in log before answering with its inner
-// provider.
-type sentModel struct {
+// watchedModel shows each request and its context to watch before
+// answering with its inner provider.
+type watchedModel struct {
 	llm.Provider
-	log *sentLog
+	watch func(context.Context, llm.Request)
 }
 
-func (m sentModel) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
-	m.log.keep(req)
+func (m watchedModel) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
+	m.watch(ctx, req)
 	return m.Provider.Complete(ctx, req)
 }
 
@@ -46,9 +46,9 @@ func TestCallsRecordTheRequestsSent(t *testing.T) {
 	var log sentLog
 	st := openStore(t)
 	analyzer := fixedReply("The edit raised the value.\nInsight: raising the value by one helps.")
-	e := newEngine(t, st, &numberTask{}, sentModel{&incrementer{}, &log}, func(c *Config) {
+	e := newEngine(t, st, &numberTask{}, watchedModel{&incrementer{}, log.keep}, func(c *Config) {
 		c.Workers, c.Budget.Steps, c.Budget.USD = 1, steps, 100
-		c.Analyzer = roles.LLMAnalyzer{Provider: sentModel{analyzer, &log}}
+		c.Analyzer = roles.LLMAnalyzer{Provider: watchedModel{analyzer, log.keep}}
 	})
 	if sum, err := e.Run(context.Background()); err != nil || sum.StepsThisRun != steps {
 		t.Fatalf("run: %v, %d steps (%s); want %d", err, sum.StepsThisRun, sum.Reason, steps)

@@ -19,7 +19,7 @@ type turnLog struct {
 	began []time.Duration
 }
 
-func (l *turnLog) note(ctx context.Context) {
+func (l *turnLog) note(ctx context.Context, _ llm.Request) {
 	b := time.Duration(-1)
 	if turn := store.TurnOf(ctx); turn != nil {
 		b = turn.Began()
@@ -43,22 +43,10 @@ type turnTask struct {
 
 func (t *turnTask) Evaluate(ctx context.Context, c task.Candidate, stage int, seed int64) (task.Result, error) {
 	if c.NodeID != store.NodeID(0) {
-		t.log.note(ctx)
+		t.log.note(ctx, llm.Request{})
 		time.Sleep(time.Millisecond) // a turn begun after this evaluation begins later
 	}
 	return t.numberTask.Evaluate(ctx, c, stage, seed)
-}
-
-// turnModel notes the turn of each call before answering with its inner
-// provider.
-type turnModel struct {
-	llm.Provider
-	log *turnLog
-}
-
-func (m turnModel) Complete(ctx context.Context, req llm.Request) (llm.Response, error) {
-	m.log.note(ctx)
-	return m.Provider.Complete(ctx, req)
 }
 
 // TestWritesAreOrderedByWhenTheWorkerBecameReady checks the turns that
@@ -72,9 +60,9 @@ func TestWritesAreOrderedByWhenTheWorkerBecameReady(t *testing.T) {
 	tk := &turnTask{}
 	var research, analysis turnLog
 	analyzer := fixedReply("The edit raised the value.\nInsight: raising the value by one helps.")
-	e := newEngine(t, openStore(t), tk, turnModel{&incrementer{}, &research}, func(c *Config) {
+	e := newEngine(t, openStore(t), tk, watchedModel{&incrementer{}, research.note}, func(c *Config) {
 		c.Workers, c.Budget.Steps = 1, steps
-		c.Analyzer = roles.LLMAnalyzer{Provider: turnModel{analyzer, &analysis}}
+		c.Analyzer = roles.LLMAnalyzer{Provider: watchedModel{analyzer, analysis.note}}
 	})
 	sum, err := e.Run(context.Background())
 	if err != nil {
