@@ -19,7 +19,7 @@ type turnLog struct {
 	began []time.Duration
 }
 
-func (l *turnLog) note(ctx context.Context, _ llm.Request) {
+func (l *turnLog) note(ctx context.Context) {
 	b := time.Duration(-1)
 	if turn := store.TurnOf(ctx); turn != nil {
 		b = turn.Began()
@@ -43,7 +43,7 @@ type turnTask struct {
 
 func (t *turnTask) Evaluate(ctx context.Context, c task.Candidate, stage int, seed int64) (task.Result, error) {
 	if c.NodeID != store.NodeID(0) {
-		t.log.note(ctx, llm.Request{})
+		t.log.note(ctx)
 		time.Sleep(time.Millisecond) // a turn begun after this evaluation begins later
 	}
 	return t.numberTask.Evaluate(ctx, c, stage, seed)
@@ -59,10 +59,13 @@ func TestWritesAreOrderedByWhenTheWorkerBecameReady(t *testing.T) {
 	const steps = 4
 	tk := &turnTask{}
 	var research, analysis turnLog
+	watch := func(l *turnLog) func(context.Context, llm.Request) {
+		return func(ctx context.Context, _ llm.Request) { l.note(ctx) }
+	}
 	analyzer := fixedReply("The edit raised the value.\nInsight: raising the value by one helps.")
-	e := newEngine(t, openStore(t), tk, watchedModel{&incrementer{}, research.note}, func(c *Config) {
+	e := newEngine(t, openStore(t), tk, watchedModel{&incrementer{}, watch(&research)}, func(c *Config) {
 		c.Workers, c.Budget.Steps = 1, steps
-		c.Analyzer = roles.LLMAnalyzer{Provider: watchedModel{analyzer, analysis.note}}
+		c.Analyzer = roles.LLMAnalyzer{Provider: watchedModel{analyzer, watch(&analysis)}}
 	})
 	sum, err := e.Run(context.Background())
 	if err != nil {
