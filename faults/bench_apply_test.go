@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/asi-evolve/asi/internal/sqlitedb"
 )
 
 // BenchmarkApplySteady runs `asi apply -json` of the fault suite's instant
@@ -64,7 +66,7 @@ func BenchmarkApplySteady(b *testing.B) {
 // later were stored, and how many there are.
 func storedTimes(b *testing.B, state string, fromStep int) (first, last time.Time, n int) {
 	b.Helper()
-	db, err := sql.Open("sqlite", filepath.Join(state, "campaign.db"))
+	db, err := sql.Open(sqlitedb.DriverName, filepath.Join(state, "campaign.db"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/asi-evolve/asi/internal/sqlitedb"
 	"github.com/asi-evolve/asi/internal/testenv"
 )
 
@@ -38,7 +39,7 @@ func TestDiskFull(t *testing.T) {
 	if !strings.Contains(strings.ToLower(out), "full") && !strings.Contains(out, "no space") {
 		t.Errorf("apply's error does not say the disk is full:\n%s", out)
 	}
-	db, err := sql.Open("sqlite", filepath.Join(state, "campaign.db"))
+	db, err := sql.Open(sqlitedb.DriverName, filepath.Join(state, "campaign.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

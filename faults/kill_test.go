@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/asi-evolve/asi/internal/sqlitedb"
 )
 
 // TestRandomSIGKILLs kills `asi apply` with SIGKILL at a random moment 20
@@ -175,7 +177,7 @@ func storedIDs(t *testing.T, state string) map[int64]bool {
 // openDB opens the campaign database for a query; the caller closes it.
 func openDB(t *testing.T, state string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", filepath.Join(state, "campaign.db"))
+	db, err := sql.Open(sqlitedb.DriverName, filepath.Join(state, "campaign.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

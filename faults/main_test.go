@@ -14,7 +14,7 @@ import (
 
 	"github.com/asi-evolve/asi/plugins/plugintest"
 
-	_ "modernc.org/sqlite"
+	"github.com/asi-evolve/asi/internal/sqlitedb"
 )
 
 // binDir holds asi and the task plugins, built once by TestMain.
@@ -90,7 +90,7 @@ func checkDatabase(t testing.TB, state string, steps int) int {
 	t.Helper()
 	// Read-write, as the next apply would open it: a read-only open of a
 	// WAL database fails when its -shm file is missing.
-	db, err := sql.Open("sqlite", filepath.Join(state, "campaign.db"))
+	db, err := sql.Open(sqlitedb.DriverName, filepath.Join(state, "campaign.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ command_of() {
 	local b="$GO test -run '^\$' -count $COUNT"
 	case $1 in
 	engine) echo "ASI_BENCH_LARGE=1 $b -bench EngineRun -benchtime 2000x -timeout 120m ./faults" ;;
-	step) echo "ASI_BENCH_LARGE=1 $b -bench Step -benchtime 3000x -timeout 60m ./core/engine ./core/store" ;;
+	step) echo "ASI_BENCH_LARGE=1 $b -bench Step -benchtime 20000x -timeout 60m ./core/engine ./core/store" ;;
 	scale) echo "ASI_BENCH_LARGE=1 $b -bench ResumeLarge -benchtime 1x -timeout 180m ./faults" ;;
 	apply) echo "$b -bench ApplySteady -benchtime 2000x -timeout 60m ./faults" ;;
 	manyworkers) echo "$b -bench ManyWorkers -benchtime 1x -timeout 60m ./faults" ;;

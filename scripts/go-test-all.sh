@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 GO=${GO:-go}
 status=0
 "$GO" test -json -count=1 -timeout 30m ./... || status=1
+# The databases once more on the SQLite a build without a C compiler uses
+# (internal/sqlitedb/driver_purego.go); the run above used cgo's.
+CGO_ENABLED=0 "$GO" test -json -count=1 ./internal/sqlitedb ./core/store ./cognition || status=1
 (cd sdk && "$GO" test -json -count=1 ./...) || status=1
 for d in sdk/examples/*/; do
 	(cd "$d" && "$GO" test -json -count=1 ./...) || status=1

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/asi-evolve/asi/internal/sqlitedb"
 )
 
 // Writes made while a batch runs are committed together in the next
@@ -262,7 +264,7 @@ func TestCommitsReachTheDatabaseFile(t *testing.T) {
 		if err := os.WriteFile(copied, content, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		db, err := sql.Open("sqlite", "file:"+copied+"?mode=ro")
+		db, err := sql.Open(sqlitedb.DriverName, "file:"+copied+"?mode=ro")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -27,7 +27,7 @@ type Checkpointer struct {
 // StartCheckpointer opens its connection on file, which Open opened, and
 // starts copying whenever Nudge is called, at most once every pause.
 func StartCheckpointer(file string, pause time.Duration) (*Checkpointer, error) {
-	db, err := sql.Open("sqlite", "file:"+file)
+	db, err := sql.Open(DriverName, dsn(file, settings{}))
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,10 @@
 // applies their numbered schema migrations. It sits under internal/ because
 // both core/store and cognition use it and cognition must not import core.
 //
+// The driver is SQLite compiled in through cgo (driver_cgo.go), or in a
+// build without cgo its translation to Go (driver_purego.go); both open
+// the same files with the same settings.
+//
 // Rules kept here:
 //   - Every database is opened in WAL mode with one connection per
 //     process and transactions that take the write lock when they begin.

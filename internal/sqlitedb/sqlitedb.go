@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // ErrNewerSchema is returned by Migrate when the database records a
@@ -29,13 +27,7 @@ var ErrNewerSchema = errors.New("database schema is newer than this asi")
 // step rewrites (index leaves, the last page of each table) are copied
 // once per checkpoint, not once per 100 steps.
 func Open(file string, foreignKeys bool) (*sql.DB, error) {
-	dsn := "file:" + file +
-		"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=wal_autocheckpoint(10000)&_txlock=immediate"
-	if foreignKeys {
-		dsn += "&_pragma=foreign_keys(ON)"
-	}
-	db, err := sql.Open("sqlite", dsn)
+	db, err := sql.Open(DriverName, dsn(file, settings{write: true, foreignKeys: foreignKeys}))
 	if err != nil {
 		return nil, err
 	}
@@ -45,12 +37,19 @@ func Open(file string, foreignKeys bool) (*sql.DB, error) {
 	return db, nil
 }
 
+// settings are what a connection is opened for.
+type settings struct {
+	write       bool // WAL mode, synchronous=NORMAL, immediate transactions
+	foreignKeys bool
+	queryOnly   bool
+}
+
 // OpenReader opens a second handle on a database Open opened, for reads
 // only, with up to conns connections: in WAL mode a reader sees the last
 // commit and waits for no writer, while every query on Open's single
 // connection waits for the transaction in progress there.
 func OpenReader(file string, conns int) (*sql.DB, error) {
-	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=query_only(1)&_pragma=busy_timeout(10000)")
+	db, err := sql.Open(DriverName, dsn(file, settings{queryOnly: true}))
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,11 @@ package sqlitedb
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -46,5 +49,73 @@ func TestMigrate(t *testing.T) {
 	broken := fstest.MapFS{"m/003_broken.sql": {Data: []byte("CREATE TABLE (;")}}
 	if _, err := migrate(broken); err == nil || !strings.Contains(err.Error(), "migration 003_broken.sql") {
 		t.Errorf("broken migration: %v, want an error naming it", err)
+	}
+}
+
+// Every connection has the settings Open and OpenReader promise, with
+// either driver (this test runs in builds with and without cgo).
+func TestSettings(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "test.db")
+	pragmas := func(db *sql.DB, names ...string) map[string]string {
+		t.Helper()
+		got := map[string]string{}
+		for _, name := range names {
+			var v string
+			if err := db.QueryRow("PRAGMA " + name).Scan(&v); err != nil {
+				t.Fatalf("PRAGMA %s: %v", name, err)
+			}
+			got[name] = v
+		}
+		return got
+	}
+	db, err := Open(file, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	want := map[string]string{"journal_mode": "wal", "synchronous": "1", "foreign_keys": "1",
+		"wal_autocheckpoint": "10000", "busy_timeout": "10000", "query_only": "0"}
+	if got := pragmas(db, slices.Collect(maps.Keys(want))...); !maps.Equal(got, want) {
+		t.Errorf("writer: %v, want %v", got, want)
+	}
+	noKeys, err := Open(filepath.Join(t.TempDir(), "other.db"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer noKeys.Close()
+	if got := pragmas(noKeys, "foreign_keys")["foreign_keys"]; got != "0" {
+		t.Errorf("Open without foreign keys: foreign_keys = %s", got)
+	}
+	// A transaction takes the write lock when it begins: a second handle
+	// cannot begin one while the first holds it.
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := sql.Open(DriverName, dsn(file, settings{write: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := other.Exec("PRAGMA busy_timeout = 0"); err != nil {
+		t.Fatal(err)
+	}
+	other.SetMaxOpenConns(1)
+	if tx2, err := other.Begin(); err == nil {
+		tx2.Rollback()
+		t.Error("a second transaction began while the first held the write lock")
+	}
+	tx.Rollback()
+
+	reads, err := OpenReader(file, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reads.Close()
+	if got := pragmas(reads, "query_only", "busy_timeout"); got["query_only"] != "1" || got["busy_timeout"] != "10000" {
+		t.Errorf("reader: %v, want query_only 1 and busy_timeout 10000", got)
+	}
+	if _, err := reads.Exec("CREATE TABLE t (x)"); err == nil {
+		t.Error("the reader wrote")
 	}
 }
