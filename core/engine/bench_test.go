@@ -34,8 +34,10 @@ func (t noopTask) Evaluate(_ context.Context, c task.Candidate, _ int, seed int6
 }
 
 // BenchmarkStep measures engine steps (sample, offline researcher, edit,
-// no-op evaluation, offline analysis, commit) by one worker, and by as
-// many workers as cores (workers=N), on a store of 1 node
+// no-op evaluation, offline analysis, commit) by one worker, by as many
+// workers as cores, and by four a core (workers=N: with more steps than
+// cores, one step's commit overlaps others' work and concurrent commits
+// share a transaction), on a store of 1 node
 // (the baseline) and of 10,000 and 100,000 nodes of a real campaign's
 // size with the calls that made them (internal/benchdata; 100k only when
 // ASI_BENCH_LARGE=1, as `make bench` sets: filling it takes minutes).
@@ -48,16 +50,18 @@ func BenchmarkStep(b *testing.B) {
 	if os.Getenv("ASI_BENCH_LARGE") == "1" {
 		sizes = append(sizes, 100_000)
 	}
+	cores := runtime.GOMAXPROCS(0)
+	counts := []int{1, cores, 4 * cores}
+	if cores == 1 {
+		counts = []int{1, 4}
+	}
 	for _, size := range sizes {
-		for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+		for _, workers := range counts {
 			name := fmt.Sprintf("nodes=%d", size)
 			if workers > 1 {
 				name += fmt.Sprintf("/workers=%d", workers)
 			}
 			b.Run(name, func(b *testing.B) { benchSteps(b, data, size, workers) })
-			if workers == 1 && runtime.GOMAXPROCS(0) == 1 {
-				break
-			}
 		}
 	}
 }
