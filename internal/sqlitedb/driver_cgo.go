@@ -25,17 +25,11 @@ func init() {
 	}})
 }
 
-// dsn is the data source name that opens file with the settings of s.
-func dsn(file string, s settings) string {
-	d := "file:" + file + "?_busy_timeout=10000"
-	if s.write {
-		d += "&_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate"
-	}
-	if s.foreignKeys {
-		d += "&_foreign_keys=1"
-	}
-	if s.queryOnly {
-		d += "&_query_only=1"
-	}
-	return d
+// dsnParams are the settings in the driver's data source name: its own
+// keys; the ConnectHook above sets wal_autocheckpoint, which has none.
+var dsnParams = params{
+	always:      "_busy_timeout=10000",
+	write:       "_journal_mode=WAL&_synchronous=NORMAL&_txlock=immediate",
+	foreignKeys: "_foreign_keys=1",
+	queryOnly:   "_query_only=1",
 }

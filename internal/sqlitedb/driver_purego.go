@@ -10,17 +10,10 @@ import (
 // a build without cgo: SQLite translated to Go (see driver_cgo.go).
 const DriverName = "sqlite"
 
-// dsn is the data source name that opens file with the settings of s.
-func dsn(file string, s settings) string {
-	d := "file:" + file + "?_pragma=busy_timeout(10000)"
-	if s.write {
-		d += "&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(10000)&_txlock=immediate"
-	}
-	if s.foreignKeys {
-		d += "&_pragma=foreign_keys(ON)"
-	}
-	if s.queryOnly {
-		d += "&_pragma=query_only(1)"
-	}
-	return d
+// dsnParams are the settings in the driver's data source name.
+var dsnParams = params{
+	always:      "_pragma=busy_timeout(10000)",
+	write:       "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(10000)&_txlock=immediate",
+	foreignKeys: "_pragma=foreign_keys(ON)",
+	queryOnly:   "_pragma=query_only(1)",
 }

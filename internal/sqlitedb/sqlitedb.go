@@ -44,6 +44,23 @@ type settings struct {
 	queryOnly   bool
 }
 
+// params spell settings in a driver's data source name (dsnParams).
+type params struct{ always, write, foreignKeys, queryOnly string }
+
+// dsn is the data source name that opens file with the settings of s.
+func dsn(file string, s settings) string {
+	d := "file:" + file + "?" + dsnParams.always
+	for _, p := range []struct {
+		on    bool
+		param string
+	}{{s.write, dsnParams.write}, {s.foreignKeys, dsnParams.foreignKeys}, {s.queryOnly, dsnParams.queryOnly}} {
+		if p.on {
+			d += "&" + p.param
+		}
+	}
+	return d
+}
+
 // OpenReader opens a second handle on a database Open opened, for reads
 // only, with up to conns connections: in WAL mode a reader sees the last
 // commit and waits for no writer, while every query on Open's single
