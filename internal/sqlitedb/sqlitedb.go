@@ -50,13 +50,14 @@ type params struct{ always, write, foreignKeys, queryOnly string }
 // dsn is the data source name that opens file with the settings of s.
 func dsn(file string, s settings) string {
 	d := "file:" + file + "?" + dsnParams.always
-	for _, p := range []struct {
-		on    bool
-		param string
-	}{{s.write, dsnParams.write}, {s.foreignKeys, dsnParams.foreignKeys}, {s.queryOnly, dsnParams.queryOnly}} {
-		if p.on {
-			d += "&" + p.param
-		}
+	if s.write {
+		d += "&" + dsnParams.write
+	}
+	if s.foreignKeys {
+		d += "&" + dsnParams.foreignKeys
+	}
+	if s.queryOnly {
+		d += "&" + dsnParams.queryOnly
 	}
 	return d
 }
