@@ -24,14 +24,14 @@ func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, cont
 	desc := e.guidance.forAnalyzer(e.desc)
 	var a roles.Analysis
 	var err error
+	var est float64 // the call's booking, released by record
 	if la, ok := e.cfg.Analyzer.(roles.LLMAnalyzer); ok {
 		req := la.Request(desc, roleNode(*node), best)
-		est, ok := e.budget.reserve(ctx, la.Provider, req)
-		if !ok {
+		var fits bool
+		if est, fits = e.budget.reserve(ctx, la.Provider, req); !fits {
 			node.Analysis = "(no analysis: the money budget cannot afford it)"
 			return "", nil
 		}
-		defer e.budget.unreserve(est)
 		a, err = la.Send(ctx, req)
 	} else {
 		a, err = e.cfg.Analyzer.Analyze(ctx, desc, roleNode(*node), best)
@@ -45,7 +45,9 @@ func (e *Engine) analyze(ctx context.Context, step int64, node *store.Node, cont
 		if p, ok := e.cfg.Analyzer.(roles.LLMAnalyzer); ok {
 			name = providerName(p.Provider)
 		}
-		e.record(ctx, step, name, llm.Request{Role: "analyzer", Messages: []llm.Message{{Role: "user", Content: a.Prompt}}}, resp, err)
+		e.record(ctx, step, name, llm.Request{Role: "analyzer", Messages: []llm.Message{{Role: "user", Content: a.Prompt}}}, resp, err, est)
+	} else {
+		e.budget.unreserve(est)
 	}
 	if err != nil {
 		if ctx.Err() != nil {

@@ -22,6 +22,9 @@ func stepRand(seed, step int64) *rand.Rand {
 // then credit the researcher's arm and learn. An error means no node was
 // stored and the step is to be handed out again.
 func (e *Engine) runStep(ctx context.Context, step int64) error {
+	records := newStepRecords()
+	defer records.close()
+	ctx = withStepRecords(ctx, records)
 	rng := stepRand(e.cfg.Seed, step)
 	e.mu.Lock()
 	picked := e.cfg.Sampler.Sample(rng, e.cfg.SampleN)
@@ -78,6 +81,7 @@ func (e *Engine) runStep(ctx context.Context, step int64) error {
 	if err != nil {
 		return err
 	}
+	records.wait() // the node follows its step's calls, and settle sees their cost
 	if err := e.commit(ctx, node, artifacts, events); err != nil {
 		return err
 	}

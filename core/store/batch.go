@@ -54,11 +54,10 @@ const maxBatch = 32
 
 // take removes the next batch from the queue: the writes of the work
 // ready earliest first (see Turn), so a worker that has begun storing
-// finishes before the workers behind it begin (a worker's writes come one
-// after another, its step's analysis, node and the next step's first
-// call: serving the earliest ready first lets each worker out to its next
-// evaluation as soon as its own writes are done, instead of every
-// worker's first write, then every worker's second). Callers hold b.mu.
+// finishes before the workers behind it begin (serving the earliest
+// ready first lets each worker out to its next evaluation as soon as the
+// writes it waits for are done, instead of every worker's first write,
+// then every worker's second). Callers hold b.mu.
 func (b *batcher) take() []*write {
 	if len(b.queue) <= maxBatch {
 		batch := b.queue

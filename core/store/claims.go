@@ -145,7 +145,9 @@ func (s *Store) deferOffline(call Call) bool {
 	if call.Provider != OfflineProvider || !c.open[call.Step] {
 		return false
 	}
-	call.CreatedAt = time.Now()
+	if call.CreatedAt.IsZero() {
+		call.CreatedAt = time.Now()
+	}
 	c.offline[call.Step] = append(c.offline[call.Step], call)
 	return true
 }

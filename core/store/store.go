@@ -496,7 +496,7 @@ type Call struct {
 	Prompt           string
 	Reply            string
 	Error            string
-	CreatedAt        time.Time
+	CreatedAt        time.Time // when the call returned; RecordCall's time when zero
 }
 
 // RecordCall stores an LLM exchange right away, so its cost counts even if
@@ -509,10 +509,14 @@ func (s *Store) RecordCall(ctx context.Context, c Call) error {
 	if s.deferOffline(c) {
 		return nil
 	}
+	created := now()
+	if !c.CreatedAt.IsZero() {
+		created = c.CreatedAt.UTC().Format(time.RFC3339Nano)
+	}
 	var claimRow bool
 	err := s.inBatch(ctx, func(tx *sql.Tx) error {
 		_, err := tx.StmtContext(ctx, s.statements.insertCall).ExecContext(ctx, c.Step, c.Role, c.Provider, c.Model, c.PromptTokens,
-			c.CompletionTokens, c.CostUSD, c.Latency.Milliseconds(), c.Prompt, c.Reply, c.Error, now())
+			c.CompletionTokens, c.CostUSD, c.Latency.Milliseconds(), c.Prompt, c.Reply, c.Error, created)
 		if err != nil {
 			return err
 		}

@@ -9,11 +9,12 @@ import (
 // A Turn orders the writes of concurrent steps: a batch takes first the
 // writes of the work that has been ready longest. An engine worker begins
 // a turn when its step's evaluation returns (and when it starts), so the
-// step's analysis, its node and the next step's first calls go before
-// the writes of workers whose evaluations returned later: each worker
-// goes on to its next evaluation in the order it became ready, instead
-// of every worker near the end of a round's writes. Writes made without
-// a turn are ordered by when they were queued.
+// writes the step waits for (its node) go before the writes of workers
+// whose evaluations returned later: each worker goes on to its next
+// evaluation in the order it became ready, instead of every worker near
+// the end of a round's writes. Writes made without a turn (a model
+// call's record, written while its step goes on) are ordered by when
+// they were queued.
 type Turn struct {
 	began atomic.Int64 // time since epoch, in nanoseconds
 }
@@ -30,7 +31,8 @@ func (t *Turn) Began() time.Duration { return time.Duration(t.began.Load()) }
 
 type turnKey struct{}
 
-// WithTurn returns ctx whose writes are ordered by t.
+// WithTurn returns ctx whose writes are ordered by t; with t nil, by when
+// they are queued.
 func WithTurn(ctx context.Context, t *Turn) context.Context {
 	return context.WithValue(ctx, turnKey{}, t)
 }
