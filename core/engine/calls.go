@@ -154,8 +154,8 @@ func (r *stepRecords) close() {
 
 type stepRecordsKey struct{}
 
-// withStepRecords returns ctx whose calls record writes in the background,
-// counted by r.
+// withStepRecords returns ctx whose model calls are written in the
+// background, in the order r keeps.
 func withStepRecords(ctx context.Context, r *stepRecords) context.Context {
 	return context.WithValue(ctx, stepRecordsKey{}, r)
 }
