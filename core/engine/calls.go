@@ -93,15 +93,13 @@ func (e *Engine) record(ctx context.Context, step int64, provider string, req ll
 		e.budget.charge(step, c, err == nil)
 		e.budget.unreserve(est)
 	}
-	if records := recordsOf(ctx); records != nil {
-		if after, done, ok := records.begin(); ok {
-			go func() {
-				defer close(done)
-				<-after // the step's calls are stored in the order they were made
-				write(store.WithTurn(context.WithoutCancel(ctx), nil))
-			}()
-			return
-		}
+	if after, done, ok := recordsOf(ctx).begin(); ok {
+		go func() {
+			defer close(done)
+			<-after // the step's calls are stored in the order they were made
+			write(store.WithTurn(context.WithoutCancel(ctx), nil))
+		}()
+		return
 	}
 	write(context.WithoutCancel(ctx))
 }
@@ -124,8 +122,11 @@ func newStepRecords() *stepRecords {
 }
 
 // begin starts a write: it is to wait for after, then close done when it
-// ends. ok is false once the step has closed.
+// ends. ok is false outside a step (r nil) and once the step has closed.
 func (r *stepRecords) begin() (after <-chan struct{}, done chan struct{}, ok bool) {
+	if r == nil {
+		return nil, nil, false
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {

@@ -178,7 +178,7 @@ func (s *Store) insertCalls(ctx context.Context, tx *sql.Tx, calls []Call) error
 	insert := tx.StmtContext(ctx, s.statements.insertCall)
 	for _, c := range calls {
 		if _, err := insert.ExecContext(ctx, c.Step, c.Role, c.Provider, c.Model, c.PromptTokens, c.CompletionTokens,
-			c.CostUSD, c.Latency.Milliseconds(), c.Prompt, c.Reply, c.Error, c.CreatedAt.UTC().Format(time.RFC3339Nano)); err != nil {
+			c.CostUSD, c.Latency.Milliseconds(), c.Prompt, c.Reply, c.Error, timestamp(c.CreatedAt)); err != nil {
 			return err
 		}
 	}

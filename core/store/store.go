@@ -118,7 +118,10 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return sqlitedb.InTx(ctx, s.db, fn)
 }
 
-func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+func now() string { return timestamp(time.Now()) }
+
+// timestamp is how the store writes a time.
+func timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)
@@ -511,7 +514,7 @@ func (s *Store) RecordCall(ctx context.Context, c Call) error {
 	}
 	created := now()
 	if !c.CreatedAt.IsZero() {
-		created = c.CreatedAt.UTC().Format(time.RFC3339Nano)
+		created = timestamp(c.CreatedAt)
 	}
 	var claimRow bool
 	err := s.inBatch(ctx, func(tx *sql.Tx) error {
